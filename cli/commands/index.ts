@@ -1,0 +1,21 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { registerConfig } from './config.js';
+import { definePending, registerPending } from './pending.js';
+
+// Roles not landed yet; each line goes when its command module is registered below.
+definePending('stack', 'start, stop and inspect the local Kafka + schema registry', 'being built (Foundation)');
+definePending('migrate', 'apply ClickHouse migrations', 'being built (Foundation)');
+definePending('produce', 'publish simulated or imported events', 'being built (Producers)');
+definePending('process', 'run a stream processor', 'being built (Stream processors)');
+definePending('serve', 'run the API and web UI', 'being built (Serving)');
+definePending('replay', 'rebuild features and inferences from history', 'being built (Replay)');
+definePending('train', 'train a model to ONNX', 'being built (Model lifecycle)');
+definePending('models', 'list, register, promote, shadow, roll back models', 'being built (Model lifecycle)');
+definePending('keys', 'create, list and revoke API keys', 'being built (Serving)');
+definePending('demo', 'run every role in one process on the embedded defaults', 'being built (Stream processors)');
+
+export function registerCommands(program: Command, ctx: CliContext): void {
+  registerConfig(program, ctx);
+  registerPending(program);
+}
