@@ -4,8 +4,8 @@
  */
 import { Command, CommanderError } from 'commander';
 import { describeError, isVigilError } from '../core/errors.js';
-import { type CliContext, createCliContext, type Output } from './context.js';
 import { registerCommands } from './commands/index.js';
+import { type CliContext, createCliContext, type Output } from './context.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;

@@ -1,5 +1,5 @@
-import { nonEmpty, optionalHttpUrl, optionalString } from '../parsers.js';
 import { option, section } from '../option.js';
+import { nonEmpty, optionalHttpUrl, optionalString } from '../parsers.js';
 
 export const clickhouse = section('clickhouse', {
   url: option({

@@ -1,5 +1,5 @@
-import { logLevel, nonEmpty } from '../parsers.js';
 import { option, section } from '../option.js';
+import { logLevel, nonEmpty } from '../parsers.js';
 
 export const general = section('general', {
   dataDir: option({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { boolean, hostPortList, nonEmpty, optionalString } from '../parsers.js';
 import { option, section } from '../option.js';
+import { boolean, hostPortList, nonEmpty, optionalString } from '../parsers.js';
 
 export const kafka = section(
   'kafka',

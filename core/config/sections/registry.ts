@@ -1,5 +1,5 @@
-import { httpUrl, optionalString } from '../parsers.js';
 import { option, section } from '../option.js';
+import { httpUrl, optionalString } from '../parsers.js';
 
 export const registry = section('registry', {
   url: option({
