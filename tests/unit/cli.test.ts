@@ -51,3 +51,26 @@ describe('vigil CLI', () => {
     expect(out).not.toContain('hunter2');
   });
 });
+
+describe('secrets from files', () => {
+  it('reads X_FILE into X and never prints the value', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const file = join(mkdtempSync(join(tmpdir(), 'vigil-')), 'pw');
+    writeFileSync(file, 's3cret\n');
+    const { code, out } = await runCli(['config'], {
+      KAFKA_SASL_MECHANISM: 'plain',
+      KAFKA_SASL_USERNAME: 'vigil',
+      KAFKA_SASL_PASSWORD_FILE: file,
+    });
+    expect(code).toBe(0);
+    expect(out).not.toContain('s3cret');
+  });
+
+  it('exits 2 naming the variable when the secret file is missing', async () => {
+    const { code, err } = await runCli(['config'], { KAFKA_SASL_PASSWORD_FILE: '/nonexistent/pw' });
+    expect(code).toBe(2);
+    expect(err).toContain('KAFKA_SASL_PASSWORD_FILE=/nonexistent/pw cannot be read');
+  });
+});
