@@ -1,0 +1,52 @@
+/**
+ * The asset-type catalogue: which channels an asset type reports, in which unit and physical range, and which
+ * are required. The stream processor validates readings against `channelSpecs`; the simulator generates from the
+ * same description, so both always agree. Pure: the default plant is bundled JSON, no file system access.
+ */
+import defaultPlantJson from './default-plant.json' with { type: 'json' };
+import { type Plant, parsePlant } from './schema.js';
+
+export interface ChannelSpec {
+  readonly name: string;
+  readonly unit: string;
+  /** Physical range: a value outside [min, max] is a sensor or transport error, not a process state. */
+  readonly min: number;
+  readonly max: number;
+  /** A reading without a required channel violates the contract; optional channels may be absent. */
+  readonly required: boolean;
+}
+
+let defaultPlantCache: Plant | undefined;
+
+/** The committed default plant (core/plant/default-plant.json), validated once. */
+export function defaultPlant(): Plant {
+  defaultPlantCache ??= parsePlant(defaultPlantJson, 'core/plant/default-plant.json');
+  return defaultPlantCache;
+}
+
+const specCache = new WeakMap<Plant, Map<string, readonly ChannelSpec[]>>();
+
+/**
+ * The channels of an asset type in `plant` (the default plant unless given), or undefined for a type the
+ * catalogue does not know (e.g. imported equipment): the caller decides whether that is an error.
+ * Returns the same frozen array on every call, so it is cheap on a hot path.
+ */
+export function channelSpecs(assetType: string, plant: Plant = defaultPlant()): readonly ChannelSpec[] | undefined {
+  let byType = specCache.get(plant);
+  if (!byType) {
+    byType = new Map();
+    for (const [name, type] of Object.entries(plant.assetTypes)) {
+      const specs = type.channels.map((c) =>
+        Object.freeze({ name: c.name, unit: c.unit, min: c.min, max: c.max, required: c.required }),
+      );
+      byType.set(name, Object.freeze(specs));
+    }
+    specCache.set(plant, byType);
+  }
+  return byType.get(assetType);
+}
+
+/** Every asset type the plant knows. */
+export function assetTypes(plant: Plant = defaultPlant()): string[] {
+  return Object.keys(plant.assetTypes);
+}
