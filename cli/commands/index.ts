@@ -2,9 +2,9 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { registerConfig } from './config.js';
 import { definePending, registerPending } from './pending.js';
+import { registerStack } from './stack.js';
 
 // Roles not landed yet; each line goes when its command module is registered below.
-definePending('stack', 'start, stop and inspect the local Kafka + schema registry', 'being built (Foundation)');
 definePending('migrate', 'apply ClickHouse migrations', 'being built (Foundation)');
 definePending('produce', 'publish simulated or imported events', 'being built (Producers)');
 definePending('process', 'run a stream processor', 'being built (Stream processors)');
@@ -17,5 +17,6 @@ definePending('demo', 'run every role in one process on the embedded defaults', 
 
 export function registerCommands(program: Command, ctx: CliContext): void {
   registerConfig(program, ctx);
+  registerStack(program, ctx);
   registerPending(program);
 }

@@ -10,8 +10,9 @@ import { clickhouse } from './sections/clickhouse.js';
 import { general } from './sections/general.js';
 import { kafka } from './sections/kafka.js';
 import { registry } from './sections/registry.js';
+import { stack } from './sections/stack.js';
 
-const sections = { general, kafka, registry, clickhouse, api } as const;
+const sections = { general, kafka, registry, clickhouse, api, stack } as const;
 
 type Sections = typeof sections;
 export type Config = {
