@@ -1,0 +1,78 @@
+/**
+ * Opens the embedded chDB engine (ClickHouse in-process) behind `@clickhouse/client`. The engine is a process
+ * singleton bound to one data directory, and the directory is locked against other processes; both failures are
+ * turned into errors that say what to do. Session defaults are set once here, on purpose: chDB keeps settings on
+ * the session, which is exactly why the ClickHouse interface offers no per-call settings.
+ */
+
+import { mkdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type ClickHouseClientConfigOptions as ClientConfig, createClient } from '@clickhouse/client';
+import { createChdbConnection } from 'chdb/connection';
+import { isVigilError } from '../../core/errors.js';
+import { toClickHouseError } from './client.js';
+import { clickhouseError } from './errors.js';
+import { SESSION_DEFAULTS } from './types.js';
+
+export type ChdbClient = ReturnType<typeof createClient>;
+
+/** The directory under VIGIL_DATA_DIR that holds the embedded engine's data. */
+export function chdbDataDir(dataDir: string): string {
+  return resolve(dataDir, 'chdb');
+}
+
+/** The pid written by the engine that owns `dir` into `<dir>/status` ("PID: 1234"), if readable. */
+export function ownerPid(dir: string): string | undefined {
+  try {
+    return /^PID:\s*(\d+)/m.exec(readFileSync(resolve(dir, 'status'), 'utf8'))?.[1];
+  } catch {
+    return undefined; // no status file: nobody has it open (or it cannot be read, which the caller reports)
+  }
+}
+
+function openConnection(dir: string): ReturnType<typeof createChdbConnection> {
+  try {
+    return createChdbConnection({ path: dir });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (/only one active data directory per process|still releasing its connection/.test(reason)) {
+      throw clickhouseError('VIGIL_CLICKHOUSE_ENGINE_BUSY', { detail: reason }, error);
+    }
+    const pid = ownerPid(dir);
+    // The engine reports the lock ("Cannot lock file <dir>/status") only on stderr; its status file names the owner.
+    if (pid !== undefined && pid !== String(process.pid)) {
+      throw clickhouseError('VIGIL_CLICKHOUSE_DATA_DIR_LOCKED', { pid, dir }, error);
+    }
+    throw clickhouseError('VIGIL_CLICKHOUSE_OPEN_FAILED', { dir, reason }, error);
+  }
+}
+
+/** Opens the engine on `dir`, applies the session defaults and selects `database` (creating it when asked). */
+export async function openChdb(dir: string, database: string, createDatabase: boolean): Promise<ChdbClient> {
+  mkdirSync(dir, { recursive: true });
+  // chdb declares its Connection with @clickhouse/client-common's types, which the client now bundles as its own
+  // copy: the shapes are the same, the declarations are not, hence the cast.
+  const connection = openConnection(dir) as unknown as NonNullable<ClientConfig['connection']>;
+  const client = createClient({ connection });
+  const target = `chdb:${dir}`;
+  try {
+    for (const [name, value] of Object.entries(SESSION_DEFAULTS)) {
+      const literal = typeof value === 'number' ? String(value) : `'${value}'`;
+      await client.command({ query: `SET ${name} = ${literal}` });
+    }
+    if (createDatabase) await client.command({ query: `CREATE DATABASE IF NOT EXISTS \`${database}\`` });
+    const exists = await client.query({
+      query: 'SELECT name FROM system.databases WHERE name = {database:String}',
+      query_params: { database },
+      format: 'JSONEachRow',
+    });
+    if ((await exists.json()).length === 0) throw clickhouseError('VIGIL_CLICKHOUSE_NO_DATABASE', { database, target });
+    // Unqualified table names in queries resolve against the session's database; on a server the HTTP
+    // `database` parameter does the same per request.
+    await client.command({ query: `USE \`${database}\`` });
+    return client;
+  } catch (error) {
+    await client.close();
+    throw isVigilError(error) ? error : toClickHouseError(error, 'open', target);
+  }
+}
