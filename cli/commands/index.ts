@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { registerConfig } from './config.js';
+import { registerMigrate } from './migrate.js';
 import { definePending, registerPending } from './pending.js';
 import { registerStack } from './stack.js';
 
 // Roles not landed yet; each line goes when its command module is registered below.
-definePending('migrate', 'apply ClickHouse migrations', 'being built (Foundation)');
 definePending('produce', 'publish simulated or imported events', 'being built (Producers)');
 definePending('process', 'run a stream processor', 'being built (Stream processors)');
 definePending('serve', 'run the API and web UI', 'being built (Serving)');
@@ -17,6 +17,7 @@ definePending('demo', 'run every role in one process on the embedded defaults', 
 
 export function registerCommands(program: Command, ctx: CliContext): void {
   registerConfig(program, ctx);
+  registerMigrate(program, ctx);
   registerStack(program, ctx);
   registerPending(program);
 }

@@ -43,8 +43,16 @@ export function readMigrationSources(dir: string): MigrationSource[] {
     .map((fileName) => ({ fileName, sql: readFileSync(`${dir}/${fileName}`, 'utf8') }));
 }
 
+/** The migration files of `dir`, parsed and ordered. */
+export function localMigrations(dir: string = DEFAULT_MIGRATIONS_DIR): Migration[] {
+  return parseMigrations(readMigrationSources(dir));
+}
+
 async function appliedMigrations(ch: ClickHouse): Promise<AppliedMigration[]> {
-  await ch.command(CREATE_MIGRATIONS_TABLE);
+  const exists = await ch.query(
+    "SELECT 1 FROM system.tables WHERE database = currentDatabase() AND name = 'schema_migrations'",
+  );
+  if (exists.length === 0) return [];
   return ch.query<AppliedMigration>(
     `SELECT version, name, checksum, toString(applied_at) AS appliedAt
      FROM schema_migrations FINAL ORDER BY version`,
@@ -55,8 +63,7 @@ async function appliedMigrations(ch: ClickHouse): Promise<AppliedMigration[]> {
 
 /** The plan without applying anything (`vigil migrate --status`). Refuses edited or missing migrations. */
 export async function migrationStatus(ch: ClickHouse, dir: string = DEFAULT_MIGRATIONS_DIR): Promise<MigrationPlan> {
-  const migrations = parseMigrations(readMigrationSources(dir));
-  return planMigrations(migrations, await appliedMigrations(ch), { database: ch.database, dir });
+  return planMigrations(localMigrations(dir), await appliedMigrations(ch), { database: ch.database, dir });
 }
 
 async function applyOne(ch: ClickHouse, migration: Migration): Promise<void> {
@@ -107,6 +114,7 @@ export async function applyMigrations(
   dir: string = DEFAULT_MIGRATIONS_DIR,
 ): Promise<MigrationResult> {
   const log = logger.child({ component: 'migrations' });
+  await ch.command(CREATE_MIGRATIONS_TABLE);
   const plan = await migrationStatus(ch, dir);
   const applied: string[] = [];
   for (const migration of plan.pending) {
