@@ -299,8 +299,15 @@ async function downOne(
   return { component, action: 'stopped', pid: running.pid, forced: stopped.forced, ms: stopped.ms };
 }
 
-/** Stops the registry, then the broker. Data stays in the data directory for the next `up`. */
-export async function stackDown(plan: StackPlan, io: StackIo): Promise<DownOutcome[]> {
+/**
+ * Stops the registry, then the broker (or only the components named in `only`). Data stays in the data directory
+ * for the next `up`.
+ */
+export async function stackDown(
+  plan: StackPlan,
+  io: StackIo,
+  only: readonly ComponentName[] = ['registry', 'kafka'],
+): Promise<DownOutcome[]> {
   const outcomes: DownOutcome[] = [];
   await withStackLock(
     lockFileOf(plan),
@@ -308,6 +315,7 @@ export async function stackDown(plan: StackPlan, io: StackIo): Promise<DownOutco
     (owner) => io.report(`waiting for another vigil stack command (pid ${owner}) on ${plan.root}...`),
     async () => {
       for (const component of ['registry', 'kafka'] as const) {
+        if (!only.includes(component)) continue;
         const target = plan[component];
         if (target.kind === 'remote') {
           io.report(
