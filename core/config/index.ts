@@ -7,12 +7,13 @@ import { errorCatalogue } from '../errors.js';
 import type { Option, OptionsShape, Section, ValuesOf } from './option.js';
 import { api } from './sections/api.js';
 import { clickhouse } from './sections/clickhouse.js';
+import { events } from './sections/events.js';
 import { general } from './sections/general.js';
 import { kafka } from './sections/kafka.js';
 import { registry } from './sections/registry.js';
 import { stack } from './sections/stack.js';
 
-const sections = { general, kafka, registry, clickhouse, api, stack } as const;
+const sections = { general, kafka, registry, clickhouse, api, stack, events } as const;
 
 type Sections = typeof sections;
 export type Config = {
