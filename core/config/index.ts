@@ -5,15 +5,17 @@
  */
 import { errorCatalogue } from '../errors.js';
 import type { Option, OptionsShape, Section, ValuesOf } from './option.js';
+import { alerts } from './sections/alerts.js';
 import { api } from './sections/api.js';
 import { clickhouse } from './sections/clickhouse.js';
 import { events } from './sections/events.js';
+import { features } from './sections/features.js';
 import { general } from './sections/general.js';
 import { kafka } from './sections/kafka.js';
 import { registry } from './sections/registry.js';
 import { stack } from './sections/stack.js';
 
-const sections = { general, kafka, registry, clickhouse, api, stack, events } as const;
+const sections = { general, kafka, registry, clickhouse, api, stack, events, features, alerts } as const;
 
 type Sections = typeof sections;
 export type Config = {

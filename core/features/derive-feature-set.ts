@@ -6,11 +6,16 @@ import type { Order, SensorReading } from '../events/types.js';
 import type { FeatureEvent } from './feature-event.js';
 import { type Aggregation, defineFeatureSet, type FeatureSet, type Warmup } from './feature-set.js';
 
-/** The deployment-wide defaults (the `features` config section has exactly these fields). */
+/** The deployment-wide defaults: `config.features` (core/config/sections/features.ts) has these fields. */
 export interface FeatureDefaults {
   readonly windowsMs: readonly number[];
   readonly allowedLatenessMs: number;
-  readonly warmup: Warmup;
+  readonly warmupSpanFraction: number;
+  readonly warmupMinEvents: number;
+}
+
+function warmupOf(defaults: Pick<FeatureDefaults, 'warmupSpanFraction' | 'warmupMinEvents'>): Warmup {
+  return { minSpanFraction: defaults.warmupSpanFraction, minEvents: defaults.warmupMinEvents };
 }
 
 /**
@@ -31,7 +36,7 @@ export function deriveFeatureSet(
     channels: [...new Set(channelNames)].sort(),
     windowsMs: [...defaults.windowsMs],
     allowedLatenessMs: defaults.allowedLatenessMs,
-    warmup: { ...defaults.warmup },
+    warmup: warmupOf(defaults),
   });
 }
 
@@ -43,7 +48,7 @@ export const ORDER_CHANNELS = ['amount', 'items', 'failed'] as const;
  * payment-failure rate (failed mean). Windows default to 5, 15 and 60 minutes.
  */
 export function orderFeatureSet(
-  defaults: Omit<FeatureDefaults, 'windowsMs'> & { readonly windowsMs?: readonly number[] },
+  defaults: Omit<FeatureDefaults, 'windowsMs'> & { readonly orderWindowsMs?: readonly number[] },
   version = '1',
 ): FeatureSet {
   const amountAggs: Aggregation[] = ['count', 'sum', 'mean'];
@@ -57,9 +62,9 @@ export function orderFeatureSet(
       { name: 'items', aggregations: ['mean'] },
       { name: 'failed', aggregations: ['mean'] },
     ],
-    windowsMs: [...(defaults.windowsMs ?? [300_000, 900_000, 3_600_000])],
+    windowsMs: [...(defaults.orderWindowsMs ?? [300_000, 900_000, 3_600_000])],
     allowedLatenessMs: defaults.allowedLatenessMs,
-    warmup: { ...defaults.warmup },
+    warmup: warmupOf(defaults),
   });
 }
 

@@ -1,0 +1,216 @@
+/**
+ * The alert policy: turns each key's scores (in processing order) into alert records. k-of-n anomalous scores open
+ * an alert, m consecutive scores below the hysteresis level close it, a cool-down in event time follows, severity
+ * comes from the score/threshold ratio (and only rises while open: each rise emits an update). Pure: no clock,
+ * time is the scored event's time; state per key with JSON snapshot/restore.
+ */
+import type { Alert, AlertContributor, AlertSeverity } from '../events/types.js';
+import type { ChannelStat } from '../features/channel-stats.js';
+import { alertId } from './alert-id.js';
+import type { AlertPolicyConfig } from './alert-policy-config.js';
+import { type AlertPhase, type AlertTrigger, transition } from './alert-transitions.js';
+import { topContributors } from './contributors.js';
+import { alertsError } from './errors.js';
+import { severityOf, severityRank } from './severity.js';
+
+export interface ScoredEvent {
+  readonly key: string;
+  readonly eventTime: number;
+  readonly score: number;
+  readonly threshold: number;
+  readonly modelName: string;
+  readonly modelVersion: string;
+  /** Longest-window summary per channel (channelStatsReader(featureSet).read(vector)). */
+  readonly channels: readonly ChannelStat[];
+}
+
+interface OpenAlert {
+  readonly alertId: string;
+  readonly openedAt: number;
+  severity: AlertSeverity;
+  contributors: AlertContributor[];
+  modelName: string;
+  modelVersion: string;
+}
+
+interface KeyAlertState {
+  phase: AlertPhase;
+  /** Last n anomaly flags (1/0), a ring written at `cursor`. */
+  flags: number[];
+  cursor: number;
+  anomalous: number;
+  /** Consecutive scores below the close level while open. */
+  calm: number;
+  cooldownUntil: number;
+  open: OpenAlert | null;
+}
+
+export const ALERT_STATE_FORMAT = 'vigil.alerts.key-state/1';
+
+export interface AlertStateSnapshot {
+  readonly format: typeof ALERT_STATE_FORMAT;
+  readonly policy: string;
+  readonly phase: AlertPhase;
+  readonly flags: readonly number[];
+  readonly cursor: number;
+  readonly calm: number;
+  readonly cooldownUntil: number;
+  readonly open: OpenAlert | null;
+}
+
+export interface AlertPolicy {
+  readonly config: AlertPolicyConfig;
+  /** Feeds one score of one key; returns the alert record this score produced (opened, escalated, closed), if any. */
+  evaluate(event: ScoredEvent): Alert | undefined;
+  snapshot(key: string): AlertStateSnapshot | undefined;
+  restore(key: string, snapshot: AlertStateSnapshot): void;
+  keys(): IterableIterator<string>;
+  /** Alerts currently open, by key. */
+  openAlerts(): Map<string, string>;
+}
+
+export function createAlertPolicy(config: AlertPolicyConfig, stream: string): AlertPolicy {
+  const states = new Map<string, KeyAlertState>();
+  const fresh = (): KeyAlertState => ({
+    phase: 'idle',
+    flags: new Array(config.n).fill(0),
+    cursor: 0,
+    anomalous: 0,
+    calm: 0,
+    cooldownUntil: Number.NEGATIVE_INFINITY,
+    open: null,
+  });
+
+  const record = (key: string, open: OpenAlert, event: ScoredEvent, closed: boolean): Alert => ({
+    alertId: open.alertId,
+    stream,
+    key,
+    state: closed ? 'closed' : 'open',
+    severity: open.severity,
+    openedAt: open.openedAt,
+    closedAt: closed ? event.eventTime : null,
+    eventTime: event.eventTime,
+    score: event.score,
+    modelName: open.modelName,
+    modelVersion: open.modelVersion,
+    contributors: open.contributors,
+  });
+
+  const apply = (state: KeyAlertState, trigger: AlertTrigger) => {
+    const step = transition(state.phase, trigger);
+    if (step === null) throw new Error(`alert policy bug: no transition from ${state.phase} on ${trigger}`);
+    state.phase = step.to;
+    return step.emit;
+  };
+
+  return {
+    config,
+
+    evaluate(event) {
+      let state = states.get(event.key);
+      if (state === undefined) {
+        state = fresh();
+        states.set(event.key, state);
+      }
+      const flag = event.score > event.threshold ? 1 : 0;
+      state.anomalous += flag - state.flags[state.cursor]!;
+      state.flags[state.cursor] = flag;
+      state.cursor = (state.cursor + 1) % config.n;
+
+      if (state.phase === 'cooling' && event.eventTime >= state.cooldownUntil) apply(state, 'cooldownOver');
+
+      if (state.phase === 'idle') {
+        if (state.anomalous < config.k) return undefined;
+        apply(state, 'kOfNAnomalous');
+        state.calm = 0;
+        state.open = {
+          alertId: alertId(config.name, event.key, event.eventTime),
+          openedAt: event.eventTime,
+          severity: severityOf(event.score, event.threshold, config.severityBands),
+          contributors: topContributors(event.channels, config.topContributors, config.normalBandSigmas),
+          modelName: event.modelName,
+          modelVersion: event.modelVersion,
+        };
+        return record(event.key, state.open, event, false);
+      }
+
+      if (state.phase === 'open' && state.open !== null) {
+        const open = state.open;
+        const closeLevel = event.threshold - config.hysteresis * Math.abs(event.threshold);
+        state.calm = event.score < closeLevel ? state.calm + 1 : 0;
+        if (state.calm >= config.closeAfter) {
+          apply(state, 'calmForM');
+          state.cooldownUntil = event.eventTime + config.cooldownMs;
+          state.open = null;
+          // A new alert needs k fresh anomalous scores.
+          state.flags.fill(0);
+          state.anomalous = 0;
+          return record(event.key, open, event, true);
+        }
+        const severity = severityOf(event.score, event.threshold, config.severityBands);
+        if (severityRank(severity) > severityRank(open.severity)) {
+          apply(state, 'severityRose');
+          open.severity = severity;
+          open.contributors = topContributors(event.channels, config.topContributors, config.normalBandSigmas);
+          open.modelName = event.modelName;
+          open.modelVersion = event.modelVersion;
+          return record(event.key, open, event, false);
+        }
+      }
+      return undefined;
+    },
+
+    snapshot(key) {
+      const s = states.get(key);
+      if (s === undefined) return undefined;
+      return {
+        format: ALERT_STATE_FORMAT,
+        policy: config.name,
+        phase: s.phase,
+        flags: [...s.flags],
+        cursor: s.cursor,
+        calm: s.calm,
+        // -Infinity is not JSON: "no cool-down" is stored as the smallest safe integer.
+        cooldownUntil: Number.isFinite(s.cooldownUntil) ? s.cooldownUntil : Number.MIN_SAFE_INTEGER,
+        open: s.open === null ? null : structuredClone(s.open),
+      };
+    },
+
+    restore(key, snapshot) {
+      const fail = (reason: string): never => {
+        throw alertsError('VIGIL_ALERTS_SNAPSHOT_INVALID', { key, reason });
+      };
+      if (snapshot?.format !== ALERT_STATE_FORMAT) fail(`unknown format (expected ${ALERT_STATE_FORMAT})`);
+      if (snapshot.policy !== config.name) fail(`it belongs to policy ${snapshot.policy}, not ${config.name}`);
+      if (!Array.isArray(snapshot.flags) || snapshot.flags.length !== config.n) {
+        fail(`it keeps ${snapshot.flags?.length} flags, the policy's n is ${config.n}`);
+      }
+      if (
+        !['idle', 'open', 'cooling'].includes(snapshot.phase) ||
+        (snapshot.phase === 'open') !== (snapshot.open !== null)
+      ) {
+        fail(`its phase ${snapshot.phase} is inconsistent`);
+      }
+      states.set(key, {
+        phase: snapshot.phase,
+        flags: [...snapshot.flags],
+        cursor: snapshot.cursor,
+        anomalous: snapshot.flags.reduce((a, b) => a + b, 0),
+        calm: snapshot.calm,
+        cooldownUntil:
+          snapshot.cooldownUntil === Number.MIN_SAFE_INTEGER ? Number.NEGATIVE_INFINITY : snapshot.cooldownUntil,
+        open: snapshot.open === null ? null : structuredClone(snapshot.open),
+      });
+    },
+
+    keys() {
+      return states.keys();
+    },
+
+    openAlerts() {
+      const open = new Map<string, string>();
+      for (const [key, s] of states) if (s.open !== null) open.set(key, s.open.alertId);
+      return open;
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { option, section } from '../option.js';
+import { durationMs, positiveInt } from '../parsers.js';
+
+const bands = z.string().transform((raw, ctx) => {
+  const parts = raw.split(',').map((s) => Number(s.trim()));
+  if (parts.length !== 3 || parts.some((p) => !Number.isFinite(p))) {
+    ctx.addIssue({ code: 'custom', message: 'must be three ratios medium,high,critical such as 1.1,1.25,1.5' });
+    return z.NEVER;
+  }
+  const [medium, high, critical] = parts as [number, number, number];
+  return { medium, high, critical };
+});
+
+const hysteresis = z.coerce
+  .number({ message: 'must be a number in [0, 1)' })
+  .min(0, 'must be a number in [0, 1)')
+  .lt(1, 'must be a number in [0, 1)');
+
+/** Alert policy settings (core/alerts); `alertPolicyFromConfig` turns them into an AlertPolicyConfig. */
+export const alerts = section(
+  'alerts',
+  {
+    k: option({
+      env: 'VIGIL_ALERT_K',
+      default: '3',
+      doc: 'An alert opens when at least K of the last N scores of a key exceed the threshold.',
+      schema: positiveInt,
+    }),
+    n: option({ env: 'VIGIL_ALERT_N', default: '5', doc: 'See VIGIL_ALERT_K (N <= 1000).', schema: positiveInt }),
+    closeAfter: option({
+      env: 'VIGIL_ALERT_CLOSE_AFTER',
+      default: '5',
+      doc: 'An alert closes after this many consecutive scores below threshold - hysteresis * |threshold|.',
+      schema: positiveInt,
+    }),
+    hysteresis: option({
+      env: 'VIGIL_ALERT_HYSTERESIS',
+      default: '0.1',
+      doc: 'Share of the threshold a score must fall below it to count towards closing (0 <= h < 1).',
+      schema: hysteresis,
+    }),
+    cooldownMs: option({
+      env: 'VIGIL_ALERT_COOLDOWN',
+      default: '5m',
+      doc: 'Event time after a close during which no new alert opens for the same key.',
+      schema: durationMs,
+    }),
+    severityBands: option({
+      env: 'VIGIL_ALERT_SEVERITY_BANDS',
+      default: '1.1,1.25,1.5',
+      doc: 'Score/threshold ratios from which an alert is medium, high, critical (below: low).',
+      schema: bands,
+    }),
+    topContributors: option({
+      env: 'VIGIL_ALERT_TOP_CONTRIBUTORS',
+      default: '3',
+      doc: 'How many channels (largest |z-score|) an alert names.',
+      schema: positiveInt,
+    }),
+    normalBandSigmas: option({
+      env: 'VIGIL_ALERT_NORMAL_BAND_SIGMAS',
+      default: '3',
+      doc: 'Normal band shown for a contributor: mean +- this many standard deviations of the longest window.',
+      schema: z.coerce.number({ message: 'must be a positive number' }).positive('must be a positive number'),
+    }),
+  },
+  (v) => {
+    const problems: string[] = [];
+    if (v.k > v.n) problems.push(`VIGIL_ALERT_K (${v.k}) must be <= VIGIL_ALERT_N (${v.n})`);
+    if (v.n > 1000) problems.push(`VIGIL_ALERT_N (${v.n}) must be <= 1000`);
+    const b = v.severityBands;
+    if (!(b.medium >= 1 && b.medium < b.high && b.high < b.critical)) {
+      problems.push(
+        `VIGIL_ALERT_SEVERITY_BANDS must be 1 <= medium < high < critical, got ${b.medium},${b.high},${b.critical}`,
+      );
+    }
+    return problems;
+  },
+);

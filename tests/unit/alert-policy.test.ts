@@ -1,0 +1,179 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  ALERT_TRANSITIONS,
+  type AlertPolicyConfig,
+  type AlertStateSnapshot,
+  alertPolicyFromConfig,
+  createAlertPolicy,
+  DEFAULT_ALERT_POLICY,
+  defineAlertPolicy,
+  type ScoredEvent,
+  severityOf,
+} from '../../core/alerts/index.js';
+import { configWith } from '../../core/config/index.js';
+import { isVigilError } from '../../core/errors.js';
+import type { Alert } from '../../core/events/types.js';
+import { channelStatsReader, createFeatureEngine, deriveFeatureSet } from '../../core/features/index.js';
+
+const policy = (over: Partial<AlertPolicyConfig> = {}): AlertPolicyConfig =>
+  defineAlertPolicy({ ...DEFAULT_ALERT_POLICY, name: 'test', k: 2, n: 3, closeAfter: 2, cooldownMs: 10_000, ...over });
+
+/** Scores at 1 s steps from t=0 for key k (threshold 1). */
+function feed(config: AlertPolicyConfig, scores: readonly number[], key = 'k'): (Alert | undefined)[] {
+  const p = createAlertPolicy(config, 'sensors');
+  return scores.map((score, i) => p.evaluate(scored(key, i * 1_000, score)));
+}
+
+function scored(key: string, eventTime: number, score: number): ScoredEvent {
+  return { key, eventTime, score, threshold: 1, modelName: 'm', modelVersion: '1', channels: [] };
+}
+
+describe('alert policy', () => {
+  it('opens on k of n anomalous scores, not on fewer', () => {
+    expect(feed(policy(), [2, 0, 0, 2, 0, 0]).filter(Boolean)).toEqual([]);
+    const out = feed(policy(), [2, 0, 2]);
+    expect(out[2]).toMatchObject({ state: 'open', openedAt: 2_000, eventTime: 2_000, closedAt: null, score: 2 });
+    expect(out.slice(0, 2)).toEqual([undefined, undefined]);
+  });
+
+  it('closes only after m consecutive scores below threshold * (1 - h) (hysteresis)', () => {
+    // 0.95 is below the threshold but inside the hysteresis band (0.9 .. 1): it never counts towards closing.
+    const out = feed(policy({ hysteresis: 0.1 }), [2, 2, 0.95, 0.95, 0.5, 0.95, 0.5, 0.5]);
+    const closes = out.flatMap((a, i) => (a?.state === 'closed' ? [i] : []));
+    expect(closes).toEqual([7]);
+    expect(out[7]).toMatchObject({ closedAt: 7_000, openedAt: 1_000, alertId: out[1]!.alertId });
+  });
+
+  it('waits for the cool-down (event time) before opening again for the same key', () => {
+    const config = policy({ cooldownMs: 5_000 });
+    // open at 1s, close at 3s, anomalous again from 4s: cool-down until 8s.
+    const out = feed(config, [2, 2, 0, 0, 2, 2, 2, 2, 2, 2]);
+    const states = out.map((a) => a?.state ?? '-');
+    expect(states).toEqual(['-', 'open', '-', 'closed', '-', '-', '-', '-', 'open', '-']);
+    expect(out[8]!.alertId).not.toBe(out[1]!.alertId);
+  });
+
+  it('grades severity by the score/threshold ratio and emits an update when it rises', () => {
+    const bands = { medium: 1.1, high: 1.25, critical: 1.5 };
+    expect([1.05, 1.1, 1.3, 1.5, 9].map((s) => severityOf(s, 1, bands))).toEqual([
+      'low',
+      'medium',
+      'high',
+      'critical',
+      'critical',
+    ]);
+    expect(severityOf(-0.5, -1, bands)).toBe('critical'); // 50% past a negative threshold
+    const out = feed(policy(), [1.05, 1.05, 1.3, 1.2, 2]);
+    expect(out.map((a) => a && `${a.state}:${a.severity}`)).toEqual([
+      undefined,
+      'open:low',
+      'open:high',
+      undefined,
+      'open:critical',
+    ]);
+  });
+
+  it('names the perturbed channel as the top contributor, with its normal band in engineering units', () => {
+    const set = deriveFeatureSet('pump', ['flow', 'pressure', 'vibration'], {
+      windowsMs: [60_000],
+      allowedLatenessMs: 5_000,
+      warmupSpanFraction: 0.5,
+      warmupMinEvents: 0,
+    });
+    const engine = createFeatureEngine(set);
+    const reader = channelStatsReader(set);
+    const alerts = createAlertPolicy(policy({ k: 1, n: 1 }), 'sensors');
+    let opened: Alert | undefined;
+    for (let i = 0; i < 120 && opened === undefined; i++) {
+      const wobble = Math.sin(i) * 0.1;
+      const values = { flow: 50 + wobble, pressure: 3 + wobble / 10, vibration: i < 100 ? 1 + wobble : 9 };
+      const r = engine.process({ key: 'pump-1', eventId: `e${i}`, eventTime: i * 1_000, values });
+      if (r.verdict !== 'ACCEPTED' || !r.ready) continue;
+      const channels = reader.read(r.vector);
+      // A stand-in model: the largest |z| is the score.
+      const score = Math.max(...channels.map((c) => Math.abs(c.zScore))) / 4;
+      opened = alerts.evaluate({
+        key: 'pump-1',
+        eventTime: i * 1_000,
+        score,
+        threshold: 1,
+        modelName: 'm',
+        modelVersion: '1',
+        channels,
+      });
+    }
+    expect(opened?.eventTime).toBe(100_000);
+    const top = opened!.contributors[0]!;
+    expect(top.channel).toBe('vibration');
+    expect(top.value).toBe(9);
+    expect(top.normalLow).toBeLessThan(9);
+    expect(top.zScore).toBeGreaterThan(4);
+    expect(opened!.contributors).toHaveLength(3);
+  });
+
+  it('derives alert ids from policy, key and opened time: a replay gets the same ids, another key does not', () => {
+    const scores = [2, 2, 0, 0, 0, 2, 2];
+    const a = feed(policy({ cooldownMs: 0 }), scores, 'k1');
+    const b = feed(policy({ cooldownMs: 0 }), scores, 'k1');
+    const c = feed(policy({ cooldownMs: 0 }), scores, 'k2');
+    const ids = (out: (Alert | undefined)[]) => out.flatMap((x) => (x ? [x.alertId] : []));
+    expect(ids(a)).toEqual(ids(b));
+    expect(ids(a)[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(new Set(ids(a)).size).toBe(2);
+    expect(ids(c)[0]).not.toBe(ids(a)[0]);
+    expect(feed(policy({ name: 'other', cooldownMs: 0 }), scores, 'k1')[1]!.alertId).not.toBe(ids(a)[0]);
+  });
+
+  it('gives identical alerts after snapshot -> JSON -> restore at random points', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ key: fc.constantFrom('a', 'b'), score: fc.double({ min: 0, max: 3, noNaN: true }) }), {
+          maxLength: 200,
+        }),
+        fc.uniqueArray(fc.nat(), { maxLength: 5 }),
+        (steps, cutsRaw) => {
+          const config = policy({ k: 2, n: 4, closeAfter: 3, cooldownMs: 3_000 });
+          const events = steps.map((s, i) => scored(s.key, i * 1_000, s.score));
+          const straight = createAlertPolicy(config, 'sensors');
+          const expected = events.map((e) => straight.evaluate(e));
+          const cuts = new Set(cutsRaw.map((c) => c % Math.max(1, events.length)));
+          let p = createAlertPolicy(config, 'sensors');
+          const actual = events.map((e, i) => {
+            if (cuts.has(i)) {
+              const saved = [...p.keys()].map((k) => [k, JSON.stringify(p.snapshot(k))] as const);
+              p = createAlertPolicy(config, 'sensors');
+              for (const [k, json] of saved) p.restore(k, JSON.parse(json) as AlertStateSnapshot);
+            }
+            return p.evaluate(e);
+          });
+          expect(actual).toEqual(expected);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('declares its transitions as a table and validates its settings', () => {
+    expect(ALERT_TRANSITIONS.idle.kOfNAnomalous).toEqual({ to: 'open', emit: 'opened' });
+    expect(ALERT_TRANSITIONS.cooling.kOfNAnomalous).toBeUndefined();
+    try {
+      defineAlertPolicy({
+        ...DEFAULT_ALERT_POLICY,
+        name: 'x',
+        k: 6,
+        n: 5,
+        severityBands: { medium: 2, high: 1.5, critical: 3 },
+      });
+      expect.unreachable('invalid');
+    } catch (error) {
+      expect(isVigilError(error, 'VIGIL_ALERTS_INVALID_POLICY')).toBe(true);
+      expect((error as Error).message).toContain('k (6) must be <= n (5)');
+      expect((error as Error).message).toContain('must increase strictly');
+    }
+    const fromEnv = alertPolicyFromConfig('sensors.default', configWith({ VIGIL_ALERT_K: '2' }).alerts);
+    expect(fromEnv).toMatchObject({ k: 2, n: 5, cooldownMs: 300_000, severityBands: { medium: 1.1 } });
+    expect(() => configWith({ VIGIL_ALERT_K: '9' })).toThrow(/VIGIL_ALERT_K \(9\) must be <= VIGIL_ALERT_N/);
+    expect(() => configWith({ VIGIL_ALLOWED_LATENESS: '20m' })).toThrow(/VIGIL_ALLOWED_LATENESS/);
+  });
+});
