@@ -3,10 +3,10 @@ import type { CliContext } from '../context.js';
 import { registerConfig } from './config.js';
 import { registerMigrate } from './migrate.js';
 import { definePending, registerPending } from './pending.js';
+import { registerProduce } from './produce.js';
 import { registerStack } from './stack.js';
 
 // Roles not landed yet; each line goes when its command module is registered below.
-definePending('produce', 'publish simulated or imported events', 'being built (Producers)');
 definePending('process', 'run a stream processor', 'being built (Stream processors)');
 definePending('serve', 'run the API and web UI', 'being built (Serving)');
 definePending('replay', 'rebuild features and inferences from history', 'being built (Replay)');
@@ -19,5 +19,6 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerConfig(program, ctx);
   registerMigrate(program, ctx);
   registerStack(program, ctx);
+  registerProduce(program, ctx);
   registerPending(program);
 }

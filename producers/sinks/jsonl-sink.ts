@@ -5,7 +5,6 @@
  * back to NaN). The same events give the same bytes.
  */
 
-import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { producerError } from '../errors.js';
 import type { EventSink } from './event-sink.js';
@@ -44,7 +43,11 @@ export class JsonlFileSink<E> implements EventSink<E> {
     await this.flush();
     this.closed = true;
     this.stream.end();
-    await Promise.race([once(this.stream, 'finish'), once(this.stream, 'error').catch(() => undefined)]);
+    await new Promise<void>((resolve) => {
+      if (this.stream.writableFinished || this.failure) return resolve();
+      this.stream.once('finish', () => resolve());
+      this.stream.once('error', () => resolve());
+    });
     if (this.failure) throw this.failure;
   }
 
@@ -57,8 +60,17 @@ export class JsonlFileSink<E> implements EventSink<E> {
   }
 
   private async waitForDrain(): Promise<void> {
-    // 'error' also ends the wait; the failure is then raised by the next write, flush or close.
-    await Promise.race([once(this.stream, 'drain'), once(this.stream, 'error').catch(() => undefined)]);
+    // 'error' also ends the wait; the failure is then raised here (or by the next write, flush or close).
+    if (this.failure) throw this.failure;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        this.stream.off('drain', done);
+        this.stream.off('error', done);
+        resolve();
+      };
+      this.stream.on('drain', done);
+      this.stream.on('error', done);
+    });
     if (this.failure) throw this.failure;
   }
 }
