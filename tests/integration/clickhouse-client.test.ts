@@ -3,6 +3,7 @@
  * parameter binding with hostile strings, the chDB settings trap, result limits, types that must not depend on
  * the backend.
  */
+import { rmSync } from 'node:fs';
 import { createClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -168,8 +169,10 @@ describe('opening', () => {
   it.skipIf(serverUrl !== undefined)(
     'refuses a second data directory in the same process with a clear error',
     async () => {
-      const other = configWith({ VIGIL_DATA_DIR: `${db.dataDir}-other`, CLICKHOUSE_DATABASE: db.database });
+      const otherDir = `${db.dataDir}-other`;
+      const other = configWith({ VIGIL_DATA_DIR: otherDir, CLICKHOUSE_DATABASE: db.database });
       const error = await rejection(createClickHouse(other, silentLogger));
+      rmSync(otherDir, { recursive: true, force: true });
       expect(isVigilError(error, 'VIGIL_CLICKHOUSE_ENGINE_BUSY')).toBe(true);
       expect(await db.ch.query('SELECT 1 AS one')).toEqual([{ one: 1 }]); // the open engine is unharmed
     },
