@@ -58,8 +58,12 @@ async function sizeOf(dir: string): Promise<{ files: number; bytes: number }> {
   let bytes = 0;
   for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
     if (!entry.isFile()) continue;
-    files += 1;
-    bytes += (await stat(join(entry.parentPath, entry.name))).size;
+    try {
+      bytes += (await stat(join(entry.parentPath, entry.name))).size;
+      files += 1;
+    } catch {
+      // A temporary file Maven renamed or removed between the listing and the stat: not part of the size.
+    }
   }
   return { files, bytes };
 }
@@ -121,11 +125,16 @@ async function runMaven(run: MavenRun): Promise<void> {
   };
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
+  // Growth of the watched directory since the start: what the large download has written so far (0 when the
+  // archive was in the local repository already, or Maven's local repository is elsewhere).
+  const watchedAtStart = run.watchDir && existsSync(run.watchDir) ? (await sizeOf(run.watchDir)).bytes : 0;
   const ticker = setInterval(async () => {
     const seconds = Math.round((Date.now() - started) / 1000);
     let extra = '';
-    if (run.watchDir && existsSync(run.watchDir))
-      extra = `, ${formatBytes((await sizeOf(run.watchDir)).bytes)} of the archive`;
+    if (run.watchDir && existsSync(run.watchDir)) {
+      const grown = (await sizeOf(run.watchDir).catch(() => ({ bytes: 0 }))).bytes - watchedAtStart;
+      if (grown > 0) extra = `, ${formatBytes(grown)} of the archive so far`;
+    }
     run.report(`  ${run.what}: ${seconds}s, ${downloaded} files (${formatBytes(downloadedBytes)}) downloaded${extra}`);
   }, 5_000);
   try {

@@ -2,10 +2,12 @@
  * Health of the broker and the registry, checked the way clients use them: a Kafka metadata round trip
  * (describeCluster) and, for the registry, Quarkus readiness plus the Confluent API answering.
  */
-import kafkajs from 'kafkajs';
+import kafkajs, { type KafkaConfig } from 'kafkajs';
+import type { RemoteKafkaAuth } from './plan.js';
 
 // kafkajs is CommonJS: its named exports are not all visible to ESM imports.
 const { Kafka, logLevel } = kafkajs;
+type SASLOptions = NonNullable<KafkaConfig['sasl']>;
 
 export interface Health {
   readonly healthy: boolean;
@@ -15,10 +17,16 @@ export interface Health {
 
 const CHECK_TIMEOUT_MS = 3_000;
 
-export async function kafkaHealth(brokers: readonly string[], timeoutMs = CHECK_TIMEOUT_MS): Promise<Health> {
+export async function kafkaHealth(
+  brokers: readonly string[],
+  auth?: RemoteKafkaAuth,
+  timeoutMs = CHECK_TIMEOUT_MS,
+): Promise<Health> {
   const admin = new Kafka({
     clientId: 'vigil-stack-health',
     brokers: [...brokers],
+    ...(auth?.ssl ? { ssl: true } : {}),
+    ...(auth?.sasl ? { sasl: { ...auth.sasl } as SASLOptions } : {}),
     connectionTimeout: timeoutMs,
     requestTimeout: timeoutMs,
     retry: { retries: 0 },
@@ -38,9 +46,21 @@ export async function kafkaHealth(brokers: readonly string[], timeoutMs = CHECK_
   }
 }
 
-async function httpStatus(url: string, timeoutMs: number): Promise<{ status: number } | { error: string }> {
+export interface BasicAuth {
+  readonly username: string;
+  readonly password: string;
+}
+
+async function httpStatus(
+  url: string,
+  timeoutMs: number,
+  auth?: BasicAuth,
+): Promise<{ status: number } | { error: string }> {
+  const headers: Record<string, string> = auth
+    ? { authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` }
+    : {};
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
     await response.arrayBuffer();
     return { status: response.status };
   } catch (error) {
@@ -50,14 +70,19 @@ async function httpStatus(url: string, timeoutMs: number): Promise<{ status: num
 }
 
 /** `readyUrl` is the management /health/ready of a local Apicurio; remote registries only get the API check. */
-export async function registryHealth(apiUrl: string, readyUrl?: string, timeoutMs = CHECK_TIMEOUT_MS): Promise<Health> {
+export async function registryHealth(
+  apiUrl: string,
+  readyUrl?: string,
+  auth?: BasicAuth,
+  timeoutMs = CHECK_TIMEOUT_MS,
+): Promise<Health> {
   if (readyUrl) {
     const ready = await httpStatus(readyUrl, timeoutMs);
     if (!('status' in ready) || ready.status !== 200) {
       return { healthy: false, detail: `${readyUrl}: ${'status' in ready ? `HTTP ${ready.status}` : ready.error}` };
     }
   }
-  const subjects = await httpStatus(`${apiUrl}/subjects`, timeoutMs);
+  const subjects = await httpStatus(`${apiUrl}/subjects`, timeoutMs, auth);
   if (!('status' in subjects) || subjects.status !== 200) {
     return {
       healthy: false,

@@ -42,15 +42,17 @@ export interface UpResult {
 const lockFileOf = (plan: StackPlan) => join(plan.root, '.lock');
 
 export function kafkaCheck(plan: StackPlan): () => Promise<Health> {
-  const brokers = plan.kafka.kind === 'local' ? [`${plan.kafka.host}:${plan.kafka.port}`] : plan.kafka.brokers;
-  return () => kafkaHealth(brokers);
+  const kafka = plan.kafka;
+  return kafka.kind === 'local'
+    ? () => kafkaHealth([`${kafka.host}:${kafka.port}`])
+    : () => kafkaHealth(kafka.brokers, kafka.auth);
 }
 
 export function registryCheck(plan: StackPlan): () => Promise<Health> {
   const registry = plan.registry;
   return registry.kind === 'local'
     ? () => registryHealth(registry.url, registryReadyUrl(registry))
-    : () => registryHealth(registry.url);
+    : () => registryHealth(registry.url, undefined, registry.auth);
 }
 
 async function ensurePortsFree(plan: StackPlan, component: ComponentName): Promise<void> {

@@ -43,14 +43,26 @@ export interface LocalRegistry {
   readonly appDir: string;
 }
 
+/** Credentials of a remote server, used only by the health checks of `status` and the test setup. */
+export interface RemoteKafkaAuth {
+  readonly ssl: boolean;
+  readonly sasl?: {
+    readonly mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+    readonly username: string;
+    readonly password: string;
+  };
+}
+
 export interface RemoteKafka {
   readonly kind: 'remote';
   readonly brokers: readonly string[];
+  readonly auth: RemoteKafkaAuth;
 }
 
 export interface RemoteRegistry {
   readonly kind: 'remote';
   readonly url: string;
+  readonly auth?: { readonly username: string; readonly password: string };
 }
 
 export interface StackPlan {
@@ -118,7 +130,17 @@ export function planStack(config: Config): StackPlan {
     if (parsedBrokers.length > 1)
       notes.push(`KAFKA_BROKERS lists ${brokers.length} brokers; one local broker serves ${first.port}.`);
   } else {
-    kafka = { kind: 'remote', brokers };
+    const { ssl, saslMechanism, saslUsername, saslPassword } = config.kafka;
+    kafka = {
+      kind: 'remote',
+      brokers,
+      auth: {
+        ssl,
+        ...(saslMechanism && saslUsername && saslPassword
+          ? { sasl: { mechanism: saslMechanism, username: saslUsername, password: saslPassword } }
+          : {}),
+      },
+    };
   }
 
   const url = new URL(config.registry.url);
@@ -150,7 +172,12 @@ export function planStack(config: Config): StackPlan {
       appDir: resolve(distDir, `apicurio-registry-${s.registryVersion}`),
     };
   } else {
-    registry = { kind: 'remote', url: config.registry.url };
+    const { username, password } = config.registry;
+    registry = {
+      kind: 'remote',
+      url: config.registry.url,
+      ...(username && password ? { auth: { username, password } } : {}),
+    };
   }
 
   checkPortsDiffer(kafka, registry);

@@ -45,9 +45,33 @@ describe('planStack', () => {
     const plan = planStack(
       configWith({ KAFKA_BROKERS: 'kafka-1.plant:9092,kafka-2.plant:9092', SCHEMA_REGISTRY_URL: 'https://sr.plant' }),
     );
-    expect(plan.kafka).toEqual({ kind: 'remote', brokers: ['kafka-1.plant:9092', 'kafka-2.plant:9092'] });
+    expect(plan.kafka).toEqual({
+      kind: 'remote',
+      brokers: ['kafka-1.plant:9092', 'kafka-2.plant:9092'],
+      auth: { ssl: false },
+    });
     expect(plan.registry).toEqual({ kind: 'remote', url: 'https://sr.plant' });
     expect(portsOf(plan)).toEqual([]);
+  });
+
+  it('keeps the credentials of remote servers for their health checks', () => {
+    const plan = planStack(
+      configWith({
+        KAFKA_BROKERS: 'kafka-1.plant:9093',
+        KAFKA_SSL: 'true',
+        KAFKA_SASL_MECHANISM: 'scram-sha-512',
+        KAFKA_SASL_USERNAME: 'vigil',
+        KAFKA_SASL_PASSWORD: 's3cret',
+        SCHEMA_REGISTRY_URL: 'https://sr.plant/',
+        SCHEMA_REGISTRY_USERNAME: 'sr-user',
+        SCHEMA_REGISTRY_PASSWORD: 'sr-pass',
+      }),
+    );
+    expect(plan.kafka).toMatchObject({
+      kind: 'remote',
+      auth: { ssl: true, sasl: { mechanism: 'scram-sha-512', username: 'vigil', password: 's3cret' } },
+    });
+    expect(plan.registry).toMatchObject({ kind: 'remote', auth: { username: 'sr-user', password: 'sr-pass' } });
   });
 
   it('refuses a local registry on a remote broker', () => {
