@@ -9,6 +9,7 @@ import { createChdbConnection } from 'chdb/connection';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClickHouse } from '../../adapters/clickhouse/index.js';
 import { chdbDataDir } from '../../adapters/clickhouse/open-chdb.js';
+import { createMetricsRegistry } from '../../adapters/metrics.js';
 import { configWith } from '../../core/config/index.js';
 import { isVigilError } from '../../core/errors.js';
 import { openTestClickHouse, serverUrl, silentLogger, type TestClickHouse } from '../helpers/clickhouse.js';
@@ -184,6 +185,20 @@ describe('opening', () => {
     );
     expect(isVigilError(error, 'VIGIL_CLICKHOUSE_NO_DATABASE')).toBe(true);
     expect((error as Error).message).toContain('vigil migrate');
+  });
+
+  it('counts inserted rows and call durations in the registry it is given', async () => {
+    const registry = createMetricsRegistry();
+    const metered = await createClickHouse(configWith(db.env), silentLogger, { metrics: registry });
+    try {
+      await metered.command('CREATE TABLE IF NOT EXISTS metered (x UInt8) ENGINE = MergeTree ORDER BY x');
+      await metered.insertRows('metered', [{ x: 1 }, { x: 2 }, { x: 3 }]);
+    } finally {
+      await metered.close();
+    }
+    const text = await registry.metrics();
+    expect(text).toContain('vigil_clickhouse_inserted_rows_total{table="metered"} 3');
+    expect(text).toMatch(/vigil_clickhouse_call_duration_seconds_count\{operation="insert"\} 1/);
   });
 
   it('refuses calls after close()', async () => {
