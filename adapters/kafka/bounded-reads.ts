@@ -4,10 +4,8 @@
  * bad record could stall a partition. Every item of our arrays and maps takes at least one byte on the wire,
  * so a count larger than the bytes left is corrupt: the read is stopped and the record reported truncated.
  *
- * This replaces `_read` and `_skip` on a type's array and map nodes (own properties, so only types built by
- * `guardedType` are affected). avsc copies a reader node's `_read` into resolvers, so decoding through a
- * writer -> reader resolver is guarded too. Depends on avsc internals (`_read`, `Tap`): avsc is pinned, and
- * tests/unit/codec-wire.test.ts fails if the guard stops working.
+ * Only types built by `guardedType` are affected. Depends on avsc internals (`_read`, `_skip`, `Tap`): avsc is
+ * pinned, and tests/unit/codec-wire.test.ts fails if the guard stops working.
  */
 import avro from 'avsc';
 
@@ -23,18 +21,6 @@ interface Tap {
 interface Reader {
   _read(tap: Tap): unknown;
   _skip(tap: Tap): void;
-}
-
-interface TypeNode {
-  readonly typeName: string;
-  readonly fields?: readonly { readonly type: TypeNode }[];
-  readonly itemsType?: TypeNode;
-  readonly valuesType?: TypeNode;
-  readonly types?: readonly TypeNode[];
-  readonly underlyingType?: TypeNode;
-  readonly size?: number;
-  _read: (tap: Tap) => unknown;
-  _skip: (tap: Tap) => void;
 }
 
 function boundedArrayRead(this: { itemsType: Reader }, tap: Tap): unknown[] {
@@ -125,46 +111,27 @@ function boundedMapSkip(this: { valuesType: Reader }, tap: Tap): void {
   });
 }
 
-/** True when a value of this type can take zero bytes (then a count cannot be bounded by the bytes left). */
-function canBeEmpty(type: TypeNode, seen: Set<TypeNode>): boolean {
-  if (seen.has(type)) return false;
-  seen.add(type);
-  switch (type.typeName) {
-    case 'null':
-      return true;
-    case 'record':
-    case 'error':
-      return (type.fields ?? []).every((field) => canBeEmpty(field.type, seen));
-    case 'fixed':
-      return type.size === 0;
-    default:
-      return type.underlyingType ? canBeEmpty(type.underlyingType, seen) : false;
-  }
-}
+/**
+ * Array and map types with the bounded reads. avsc freezes its type instances, so the override lives on a
+ * subclass prototype; avsc copies a reader's `_read` into the resolvers it builds, so decoding through a
+ * writer -> reader resolver is bounded too.
+ */
+class BoundedArrayType extends avro.types.ArrayType {}
+Object.assign(BoundedArrayType.prototype, { _read: boundedArrayRead, _skip: boundedArraySkip });
 
-function guard(type: TypeNode, seen: Set<TypeNode>): void {
-  if (seen.has(type)) return;
-  seen.add(type);
-  if (type.typeName === 'array' && type.itemsType) {
-    if (!canBeEmpty(type.itemsType, new Set())) {
-      type._read = boundedArrayRead as TypeNode['_read'];
-      type._skip = boundedArraySkip as TypeNode['_skip'];
-    }
-    guard(type.itemsType, seen);
-  } else if (type.typeName === 'map' && type.valuesType) {
-    // Map keys are strings (at least one length byte), so a map's count is always bounded.
-    type._read = boundedMapRead as TypeNode['_read'];
-    type._skip = boundedMapSkip as TypeNode['_skip'];
-    guard(type.valuesType, seen);
-  }
-  for (const field of type.fields ?? []) guard(field.type, seen);
-  for (const branch of type.types ?? []) guard(branch, seen);
-  if (type.underlyingType) guard(type.underlyingType, seen);
+class BoundedMapType extends avro.types.MapType {}
+Object.assign(BoundedMapType.prototype, { _read: boundedMapRead, _skip: boundedMapSkip });
+
+function boundedTypes(schema: avro.Schema, opts: Partial<avro.ForSchemaOptions>): avro.Type | undefined {
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return undefined;
+  const node = schema as { type?: unknown; items?: unknown };
+  // Items of type null take no bytes: a count cannot be bounded by the bytes left (no Vigil schema has them).
+  if (node.type === 'array' && node.items !== 'null') return new BoundedArrayType(schema, opts);
+  if (node.type === 'map') return new BoundedMapType(schema, opts);
+  return undefined;
 }
 
 /** An avsc type for `schema` whose decoding is bounded by the input's length. */
 export function guardedType(schema: avro.Schema): avro.Type {
-  const type = avro.Type.forSchema(schema);
-  guard(type as unknown as TypeNode, new Set());
-  return type;
+  return avro.Type.forSchema(schema, { typeHook: boundedTypes });
 }
