@@ -157,9 +157,9 @@ export class AssetSimulator {
     if (this.fault !== null || time < this.nextFaultAt || this.faultKinds.length === 0) return;
     const kind = this.faultsRng.weighted(this.faultKinds, this.faultWeights);
     const running = this.state.regime === 'running';
-    const fault = planFault(kind, this.type, time, running, this.faultsRng);
+    const fault = planFault(kind, this.type, this.fitted, time, running, this.faultsRng);
     if (fault === null) {
-      // Cannot start now (equipment stopped): try again after a short while rather than losing the fault.
+      // Cannot start now (equipment stopped, no fitting sensor): try again later rather than losing the fault.
       this.nextFaultAt = time + 15 * 60_000;
       return;
     }

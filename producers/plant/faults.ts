@@ -39,10 +39,11 @@ export interface ActiveFault {
 
 const EQUIPMENT_FAULTS: ReadonlySet<FaultKind> = new Set(['drift', 'overheating', 'correlation_break']);
 
-function channelsWithRole(type: AssetTypeSpec, role: ChannelRole): number[] {
+/** Indices of the asset's fitted channels with `role` (any role when undefined). */
+function fittedChannels(type: AssetTypeSpec, fitted: Uint8Array, role?: ChannelRole): number[] {
   const out: number[] = [];
   type.channels.forEach((c, i) => {
-    if (c.role === role) out.push(i);
+    if (fitted[i] === 1 && (role === undefined || c.role === role)) out.push(i);
   });
   return out;
 }
@@ -80,23 +81,32 @@ function duration(kind: FaultKind, rng: Random, sampleIntervalMs: number): numbe
 }
 
 /**
- * Plans a fault of `kind` starting at `start`, or returns null when it cannot start now (an equipment fault
- * while the asset is stopped).
+ * Plans a fault of `kind` starting at `start` on the asset's fitted channels (`fitted[i]` = 1), or returns null
+ * when it cannot start now (an equipment fault while the asset is stopped, or no fitted channel fits the kind).
  */
 export function planFault(
   kind: FaultKind,
   type: AssetTypeSpec,
+  fitted: Uint8Array,
   start: number,
   running: boolean,
   rng: Random,
 ): ActiveFault | null {
   if (EQUIPMENT_FAULTS.has(kind) && !running) return null;
-  let channels: number[];
-  if (kind === 'drift') channels = [rng.pick(channelsWithRole(type, 'vibration'))];
-  else if (kind === 'overheating') channels = [rng.pick(channelsWithRole(type, 'temperature'))];
-  else if (kind === 'correlation_break') {
-    channels = [rng.pick(channelsWithRole(type, 'current')), rng.pick(channelsWithRole(type, 'flow'))];
-  } else channels = [rng.int(0, type.channels.length - 1)];
+  const roles: (ChannelRole | undefined)[] =
+    kind === 'drift'
+      ? ['vibration']
+      : kind === 'overheating'
+        ? ['temperature']
+        : kind === 'correlation_break'
+          ? ['current', 'flow']
+          : [undefined];
+  const channels: number[] = [];
+  for (const role of roles) {
+    const candidates = fittedChannels(type, fitted, role);
+    if (candidates.length === 0) return null;
+    channels.push(rng.pick(candidates));
+  }
   const severity = Math.round(rng.uniform(0.2, 1) * 1000) / 1000;
   const end = start + Math.round(duration(kind, rng, type.sampleIntervalMs));
   return {
