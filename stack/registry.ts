@@ -41,6 +41,8 @@ export function registryCommand(
       QUARKUS_HTTP_PORT: String(registry.port),
       QUARKUS_MANAGEMENT_HOST: registry.host,
       QUARKUS_MANAGEMENT_PORT: String(registry.managementPort),
+      // Apicurio's own console pattern prints dates like "2026-11+00-23"; an ISO-like one reads and sorts better.
+      QUARKUS_LOG_CONSOLE_FORMAT: '%d{yyyy-MM-dd HH:mm:ss,SSS} %-5p [%c{3.}] (%t) %s%e%n',
     },
   };
 }

@@ -112,6 +112,27 @@ describe('vigil stack usage errors', () => {
     expect(run.err).toContain('VIGIL_STACK_KAFKA_HEAP');
   });
 
+  it.each([
+    ['VIGIL_STACK_MAVEN', '/nonexistent/mvn', 'VIGIL_STACK_MAVEN_MISSING', 'apt-get install maven'],
+    ['VIGIL_STACK_JAVA_HOME', '/nonexistent/jdk', 'VIGIL_STACK_JAVA_MISSING', 'VIGIL_STACK_JAVA_HOME'],
+  ])('with %s=%s a first `up` fails with %s, saying what to do', async (variable, value, code, advice) => {
+    // A fresh data directory (nothing fetched) on spare ports: the check happens before anything starts.
+    const dataDir = await mkdtemp(join(tmpdir(), 'vigil-stack-missing-'));
+    const run = await runCli(['stack', 'up'], {
+      ...sharedEnv,
+      VIGIL_DATA_DIR: dataDir,
+      KAFKA_BROKERS: `127.0.0.1:${await freePort()}`,
+      VIGIL_STACK_KAFKA_CONTROLLER_PORT: String(await freePort()),
+      SCHEMA_REGISTRY_URL: `http://127.0.0.1:${await freePort()}/apis/ccompat/v7`,
+      VIGIL_STACK_REGISTRY_MANAGEMENT_PORT: String(await freePort()),
+      [variable]: value,
+    });
+    await rm(dataDir, { recursive: true, force: true });
+    expect(run.code).toBe(1);
+    expect(run.err).toContain(code);
+    expect(run.err).toContain(advice);
+  });
+
   it('starts nothing for remote Kafka and registry, and says so', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'vigil-stack-remote-'));
     const run = await runCli(['stack', 'up'], {
