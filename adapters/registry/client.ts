@@ -5,7 +5,7 @@
  * Every failure leaves as a VigilError (registry-errors.ts).
  */
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import type avro from 'avsc';
+import avro from 'avsc';
 import { eventsError } from '../../core/events/errors.js';
 import type { WriterSchemaSource } from '../kafka/avro-codec.js';
 import { registryError } from './errors.js';
@@ -84,6 +84,16 @@ export class RegistryClient implements WriterSchemaSource {
    * existing id (the registry deduplicates), so this is idempotent.
    */
   async register(subject: string, schemaName: string, schema: avro.Schema): Promise<number> {
+    // Parsed here first: the client parses before sending, and its parse error would not name the subject.
+    try {
+      avro.Type.forSchema(schema);
+    } catch (error) {
+      throw registryError(
+        'VIGIL_REGISTRY_INVALID_SCHEMA',
+        { subject, schema: schemaName, reason: reasonOf(error) },
+        error,
+      );
+    }
     try {
       const { id } = await this.registry.register(
         { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
