@@ -2,9 +2,12 @@
 -- API calls which key and request asked (architecture contract 7).
 -- Queries: one asset's inferences over a time range (API, dashboards), one inference by id (API), anomaly
 -- rate per model version (dashboards, shadow comparison).
--- ReplacingMergeTree keyed by the idempotent key (stream, key, event_id, model_name, model_version, model_role,
--- run_id): after a crash the re-processed batch is scored again, possibly split into other batches, and its rows
--- replace the first copies; readers use FINAL, so queries see each inference once, not once per retry.
+-- ReplacingMergeTree keyed by the idempotent key (stream, key, event_id, model_name, model_role, run_id): after a
+-- crash the re-processed batch is scored again, possibly split into other batches, and its rows replace the first
+-- copies; readers use FINAL, so queries see each inference once, not once per retry. model_version is NOT in the
+-- key: when a promotion or rollback lands between a crash and the re-processing, the event is scored once by the
+-- version that scored it last, never twice; the row carries that version. Shadow scores (model_role 'shadow')
+-- and replay runs (run_id) are rows of their own.
 -- ORDER BY puts event_time after (stream, key) so a time range of one asset is one index range; event_time is a
 -- function of event_id, so adding it does not change which rows count as duplicates.
 -- inference_id has a bloom-filter skip index for the by-id lookup (writers derive it from the idempotent key,
@@ -37,6 +40,6 @@ CREATE TABLE IF NOT EXISTS inferences
 )
 ENGINE = ReplacingMergeTree
 PARTITION BY toYYYYMM(event_time)
-ORDER BY (stream, key, event_time, event_id, model_name, model_version, model_role, run_id)
+ORDER BY (stream, key, event_time, event_id, model_name, model_role, run_id)
 TTL toDateTime(event_time) + INTERVAL 365 DAY
-COMMENT 'Scores; read with FINAL (one row per stream, key, event_id, model name/version/role, run_id)';
+COMMENT 'Scores; read with FINAL (one row per stream, key, event_id, model name, role, run_id)';

@@ -20,7 +20,7 @@ afterAll(async () => {
 const NOW = new Date();
 const T0 = Date.UTC(NOW.getUTCFullYear(), NOW.getUTCMonth(), 1) - 60_000;
 
-function inference(i: number, modelVersion = '3'): Row {
+function inference(i: number, modelVersion = '3', modelRole = 'production'): Row {
   return {
     inference_id: `inf-${i}-${modelVersion}`,
     stream: 'sensors',
@@ -33,7 +33,7 @@ function inference(i: number, modelVersion = '3'): Row {
     anomaly: i / 10 > 0.5,
     model_name: 'pump-iforest',
     model_version: modelVersion,
-    model_role: 'production',
+    model_role: modelRole,
     feature_set: 'pump',
     feature_set_version: '1',
     features: { rms_1m: i, mean_1m: i * 2 },
@@ -53,17 +53,27 @@ async function insertInBatches(table: string, rows: readonly Row[], sizes: reado
 }
 
 describe('re-processed batches are seen once', () => {
-  it('inferences: a retry split differently collapses on the idempotent key; another model version does not', async () => {
+  it('inferences: an event re-scored after a model swap shows once, with the version that scored it last', async () => {
+    const swapped = (version: string) => ({ ...inference(40, version), stream: 'model-swap' });
+    await insertInBatches('inferences', [swapped('3')], [1]);
+    await insertInBatches('inferences', [swapped('5')], [1]);
+    const rows = await db.ch.query<{ model_version: string }>(
+      "SELECT model_version FROM inferences FINAL WHERE stream = 'model-swap'",
+    );
+    expect(rows).toEqual([{ model_version: '5' }]);
+  });
+
+  it('inferences: a retry split differently collapses on the idempotent key; a shadow score does not', async () => {
     const batch = Array.from({ length: 7 }, (_, i) => inference(i));
     await insertInBatches('inferences', batch, [3, 4]); // first attempt, then the crash before the offset commit
     await insertInBatches('inferences', batch, [2, 2, 3]); // the retry, split differently
-    await insertInBatches('inferences', [inference(0, 'shadow-4')], [1]); // a different model version is a new row
+    await insertInBatches('inferences', [inference(0, '4', 'shadow')], [1]); // the shadow model's score is a new row
 
     const raw = await db.ch.query<{ n: string }>('SELECT count() AS n FROM inferences');
     expect(Number(raw[0]?.n)).toBeGreaterThanOrEqual(8); // before a merge the copies are physically there
 
     const seen = await db.ch.query<{ event_id: string; model_version: string; n: string }>(
-      `SELECT event_id, model_version, count() AS n FROM inferences FINAL
+      `SELECT event_id, model_version, count() AS n FROM inferences FINAL WHERE stream = 'sensors'
        GROUP BY event_id, model_version ORDER BY event_id, model_version`,
     );
     expect(seen).toHaveLength(8);
