@@ -5,8 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { type FeatureSetRef, type ModelCard, parseCardText } from '../../core/model/card.js';
-import { checkContract } from '../../core/model/contract.js';
+import { type ModelCard, parseCardText } from '../../core/model/card.js';
+import { checkContract, type ProcessorFeatureSet } from '../../core/model/contract.js';
 import { modelError } from '../../core/model/errors.js';
 import { checkParity } from './parity.js';
 import { OnnxScorer, type ScorerOptions } from './scorer.js';
@@ -29,7 +29,7 @@ export async function readCard(dir: string): Promise<ModelCard> {
 
 export async function openModelDir(
   dir: string,
-  featureSet: FeatureSetRef,
+  featureSet: ProcessorFeatureSet,
   options: ScorerOptions = {},
 ): Promise<OpenedModel> {
   const card = await readCard(dir);

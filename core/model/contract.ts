@@ -6,9 +6,29 @@
 import type { FeatureSetRef, ModelCard } from './card.js';
 import { modelError } from './errors.js';
 
+/**
+ * The processor's side: a card-style reference, or the feature engine's FeatureSet (core/features), which names its
+ * ordered features `featureNames` and whose `hash` is the sha256 of its canonical definition.
+ */
+export type ProcessorFeatureSet =
+  | FeatureSetRef
+  | {
+      readonly name: string;
+      readonly version: string | number;
+      readonly hash: string;
+      readonly featureNames: readonly string[];
+    };
+
+export function toFeatureSetRef(featureSet: ProcessorFeatureSet): FeatureSetRef {
+  if ('features' in featureSet) return featureSet;
+  const { name, version, hash, featureNames } = featureSet;
+  return { name, version, hash, features: [...featureNames] };
+}
+
 /** Every way the card's feature set differs from the processor's, as readable lines (empty = they match). */
-export function contractDifferences(card: Pick<ModelCard, 'featureSet'>, featureSet: FeatureSetRef): string[] {
+export function contractDifferences(card: Pick<ModelCard, 'featureSet'>, processor: ProcessorFeatureSet): string[] {
   const mine = card.featureSet;
+  const featureSet = toFeatureSetRef(processor);
   const differences: string[] = [];
   if (mine.name !== featureSet.name) differences.push(`name: model has "${mine.name}", processor "${featureSet.name}"`);
   if (String(mine.version) !== String(featureSet.version)) {
@@ -36,7 +56,7 @@ export function contractDifferences(card: Pick<ModelCard, 'featureSet'>, feature
 /** Throws VIGIL_MODEL_CONTRACT_MISMATCH listing every difference when the card does not fit the feature set. */
 export function checkContract(
   card: Pick<ModelCard, 'name' | 'version' | 'featureSet'>,
-  featureSet: FeatureSetRef,
+  featureSet: ProcessorFeatureSet,
 ): void {
   const differences = contractDifferences(card, featureSet);
   if (differences.length === 0) return;

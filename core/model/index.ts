@@ -1,5 +1,5 @@
 export { type FeatureSetRef, type ModelCard, modelCardSchema, parseCard, parseCardText } from './card.js';
-export { checkContract, contractDifferences } from './contract.js';
+export { checkContract, contractDifferences, type ProcessorFeatureSet, toFeatureSetRef } from './contract.js';
 export { modelError } from './errors.js';
 export {
   allowedTransitions,

@@ -43,3 +43,18 @@ describe('checkContract', () => {
     expect(error.message).not.toContain('current at');
   });
 });
+
+describe('checkContract with the feature engine shape', () => {
+  it('accepts a FeatureSet that names its ordered features featureNames', () => {
+    const engineSet = {
+      name: 'sensors-pump',
+      version: '1',
+      hash: 'abc',
+      featureNames: ['flow', 'pressure', 'current'],
+    };
+    expect(() => checkContract(card, engineSet)).not.toThrow();
+    expect(contractDifferences(card, { ...engineSet, featureNames: ['flow', 'current', 'pressure'] })).toEqual([
+      'feature order differs: pressure at 1 (processor: 2), current at 2 (processor: 1)',
+    ]);
+  });
+});
