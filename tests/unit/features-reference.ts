@@ -57,7 +57,8 @@ export function referenceVector(
         .sort((a, b) => a.time - b.time || a.arrival - b.arrival);
       const points = inWindow.filter((e) => present(e.values[channel.name]));
       const vs = points.map((e) => e.values[channel.name]!);
-      const ts = points.map((e) => e.time);
+      // Times relative to t: the same slope, without the reference's own rounding of epoch-sized means.
+      const ts = points.map((e) => e.time - t);
       const n = vs.length;
       const mean = n > 0 ? vs.reduce((a, b) => a + b, 0) / n : 0;
       const min = n > 0 ? Math.min(...vs) : 0;
@@ -71,7 +72,7 @@ export function referenceVector(
         if (den > 0) slope = (ts.reduce((a, x, i) => a + (x - tMean) * (vs[i]! - mean), 0) / den) * 60_000;
       }
       const halfLife = w * set.ewmaHalfLifeFraction;
-      const weights = ts.map((x) => 2 ** (-(t - x) / halfLife));
+      const weights = ts.map((x) => 2 ** (x / halfLife));
       const wSum = weights.reduce((a, b) => a + b, 0);
       const ewma = n > 0 ? weights.reduce((a, x, i) => a + x * vs[i]!, 0) / wSum : 0;
       const values: Record<string, number> = {
