@@ -31,8 +31,8 @@ function run(plant: Plant): { byAsset: Map<string, Series>; truth: GroundTruth[]
   });
   const byAsset = new Map<string, Series>();
   for (let r = sim.next(); r !== null; r = sim.next()) {
-    let series = byAsset.get(r.assetId);
-    if (!series) byAsset.set(r.assetId, (series = new Map()));
+    const series = byAsset.get(r.assetId) ?? new Map<number, SensorReading>();
+    byAsset.set(r.assetId, series);
     series.set(r.eventTime, r);
   }
   return { byAsset, truth };
