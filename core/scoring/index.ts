@@ -1,0 +1,18 @@
+export { inferenceId } from './ids.js';
+export { type BatchScorer, type ModelRole, type ModelSelector, type ScoringModel, staticModels } from './models.js';
+export {
+  type FeatureRow,
+  type PipelineItem,
+  type ProcessOptions,
+  type ScoredBatch,
+  ScoringPipeline,
+  type SourceRef,
+} from './pipeline.js';
+export {
+  type ChannelNamesOf,
+  type OrderStreamDefaults,
+  orderStream,
+  type StreamDefinition,
+  type StreamName,
+  sensorStream,
+} from './stream-definition.js';

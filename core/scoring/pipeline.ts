@@ -1,0 +1,265 @@
+/**
+ * The scoring pipeline every role shares: events of one stream → feature engine (per subject) → batched model
+ * scores → alert policy. The stream processor runs one per assigned partition, replay one per chunk, the API one
+ * per request; given the same ordered input per key and the same models they produce the same rows.
+ *
+ * Batching: all ready vectors of a call are scored together, one model call per model, so a call's cost is
+ * dominated by one ONNX run and not by per-event overhead. Within a key, scores reach the alert policy in input
+ * order.
+ */
+import { type AlertPolicy, type AlertPolicyConfig, createAlertPolicy } from '../alerts/index.js';
+import type { Alert, Inference } from '../events/types.js';
+import type { ChannelStatsReader } from '../features/channel-stats.js';
+import { channelStatsReader, createFeatureEngine, type FeatureEngine, type FeatureSet } from '../features/index.js';
+import { inferenceId } from './ids.js';
+import type { ModelSelector, ScoringModel } from './models.js';
+import type { StreamDefinition } from './stream-definition.js';
+
+/** Where an event came from: Kafka coordinates, or empty for API requests and replays from ClickHouse. */
+export interface SourceRef {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+}
+
+export interface PipelineItem<E> {
+  readonly event: E;
+  readonly source: SourceRef;
+}
+
+export interface FeatureRow {
+  readonly stream: string;
+  readonly key: string;
+  readonly eventId: string;
+  readonly eventTime: number;
+  readonly featureSet: string;
+  readonly featureSetVersion: string;
+  readonly features: Readonly<Record<string, number>>;
+}
+
+export interface ScoredBatch<E> {
+  /** Accepted events, in input order (raw rows). */
+  readonly accepted: PipelineItem<E>[];
+  /** Events beyond the allowed lateness of their key (dead letters, reason LATE). */
+  readonly late: PipelineItem<E>[];
+  /** Events whose subject has no feature set (dead letters: the stream cannot judge them). */
+  readonly unknownSubject: PipelineItem<E>[];
+  readonly duplicates: number;
+  readonly features: FeatureRow[];
+  readonly inferences: Inference[];
+  readonly alerts: Alert[];
+  /** Accepted events not scored: window still warming up, or no model for the subject. */
+  readonly unscored: number;
+  /** Time spent in model calls, ms (for the ONNX latency metric). */
+  readonly modelMs: number;
+}
+
+export interface ProcessOptions {
+  /** false while rebuilding state after a restart: state advances, no rows are produced. */
+  readonly emit: boolean;
+  /** Wall-clock time stamped on inferences as scoredAt (injected: the core has no clock). */
+  readonly scoredAt: number;
+  /** For timing model calls only (performance.now in production); results never depend on it. */
+  readonly now?: () => number;
+}
+
+export interface PipelineOptions {
+  /** Replay run id; '' for the live stream and the API. */
+  readonly runId?: string;
+}
+
+interface Pending<E> {
+  readonly item: PipelineItem<E>;
+  readonly key: string;
+  readonly eventTime: number;
+  readonly vector: Float64Array;
+  readonly features: Readonly<Record<string, number>> | undefined;
+  readonly set: FeatureSet;
+  readonly models: readonly ScoringModel[];
+  /** One score per model, filled after the model calls. */
+  readonly scores: number[];
+}
+
+export class ScoringPipeline<E> {
+  readonly #stream: StreamDefinition<E>;
+  readonly #models: ModelSelector;
+  readonly #alerts: AlertPolicy;
+  readonly #runId: string;
+  readonly #engines = new Map<string, { engine: FeatureEngine; stats: ChannelStatsReader } | undefined>();
+
+  constructor(
+    stream: StreamDefinition<E>,
+    models: ModelSelector,
+    alertPolicy: AlertPolicyConfig,
+    options: PipelineOptions = {},
+  ) {
+    this.#stream = stream;
+    this.#models = models;
+    this.#alerts = createAlertPolicy(alertPolicy, stream.name);
+    this.#runId = options.runId ?? '';
+  }
+
+  get stream(): StreamDefinition<E> {
+    return this.#stream;
+  }
+
+  /** Keys with feature state (for eviction on partition revocation and metrics). */
+  keyCount(): number {
+    let n = 0;
+    for (const entry of this.#engines.values()) n += entry?.engine.stats().keys ?? 0;
+    return n;
+  }
+
+  async process(items: readonly PipelineItem<E>[], options: ProcessOptions): Promise<ScoredBatch<E>> {
+    const out: Mutable<ScoredBatch<E>> = {
+      accepted: [],
+      late: [],
+      unknownSubject: [],
+      duplicates: 0,
+      features: [],
+      inferences: [],
+      alerts: [],
+      unscored: 0,
+      modelMs: 0,
+    };
+    const pending: Pending<E>[] = [];
+    for (const item of items) {
+      const subject = this.#stream.subjectOf(item.event);
+      const entry = this.#engineFor(subject);
+      if (entry === undefined) {
+        out.unknownSubject.push(item);
+        continue;
+      }
+      const featureEvent = this.#stream.toFeatureEvent(item.event);
+      const result = entry.engine.process(featureEvent);
+      if (result.verdict !== 'ACCEPTED') {
+        if (result.verdict === 'LATE') out.late.push(item);
+        else out.duplicates++;
+        continue;
+      }
+      out.accepted.push(item);
+      const set = entry.engine.featureSet;
+      const features = options.emit ? featureMap(set.featureNames, result.vector) : undefined;
+      if (features !== undefined) {
+        out.features.push({
+          stream: this.#stream.name,
+          key: featureEvent.key,
+          eventId: featureEvent.eventId,
+          eventTime: featureEvent.eventTime,
+          featureSet: set.name,
+          featureSetVersion: set.version,
+          features,
+        });
+      }
+      const models = result.ready ? this.#models.modelsFor(subject) : [];
+      if (models.length === 0) {
+        out.unscored++;
+        continue;
+      }
+      pending.push({
+        item,
+        key: featureEvent.key,
+        eventTime: featureEvent.eventTime,
+        vector: result.vector,
+        features,
+        set,
+        models,
+        scores: [],
+      });
+    }
+    const started = options.now?.() ?? 0;
+    await scoreAll(pending);
+    out.modelMs = (options.now?.() ?? 0) - started;
+    this.#emitScores(pending, out, options);
+    return out;
+  }
+
+  #emitScores(pending: readonly Pending<E>[], out: ScoredBatch<E>, options: ProcessOptions): void {
+    for (const p of pending) {
+      for (let m = 0; m < p.models.length; m++) {
+        const model = p.models[m]!;
+        const score = p.scores[m]!;
+        if (options.emit) {
+          out.inferences.push({
+            inferenceId: inferenceId(
+              this.#stream.name,
+              this.#stream.eventIdOf(p.item.event),
+              model.name,
+              model.role,
+              this.#runId,
+            ),
+            stream: this.#stream.name,
+            eventId: this.#stream.eventIdOf(p.item.event),
+            key: p.key,
+            eventTime: p.eventTime,
+            scoredAt: options.scoredAt,
+            score,
+            threshold: model.threshold,
+            anomaly: score > model.threshold,
+            modelName: model.name,
+            modelVersion: model.version,
+            modelRole: model.role,
+            featureSet: p.set.name,
+            featureSetVersion: p.set.version,
+            features: p.features ?? {},
+            sourceTopic: p.item.source.topic,
+            sourcePartition: p.item.source.partition,
+            sourceOffset: p.item.source.offset,
+          });
+        }
+        if (model.role !== 'production') continue;
+        const alert = this.#alerts.evaluate({
+          key: p.key,
+          eventTime: p.eventTime,
+          score,
+          threshold: model.threshold,
+          modelName: model.name,
+          modelVersion: model.version,
+          channels: this.#engineFor(this.#stream.subjectOf(p.item.event))!.stats.read(p.vector),
+        });
+        if (alert !== undefined && options.emit) out.alerts.push(alert);
+      }
+    }
+  }
+
+  #engineFor(subject: string) {
+    if (!this.#engines.has(subject)) {
+      const set = this.#stream.featureSet(subject);
+      this.#engines.set(subject, set && { engine: createFeatureEngine(set), stats: channelStatsReader(set) });
+    }
+    return this.#engines.get(subject);
+  }
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function featureMap(names: readonly string[], vector: Float64Array): Record<string, number> {
+  const map: Record<string, number> = {};
+  for (let i = 0; i < names.length; i++) map[names[i]!] = vector[i]!;
+  return map;
+}
+
+/** One model call per model over all pending vectors it scores. */
+async function scoreAll<E>(pending: readonly Pending<E>[]): Promise<void> {
+  const byModel = new Map<ScoringModel, { rows: Pending<E>[]; slot: number[] }>();
+  for (const p of pending) {
+    p.models.forEach((model, slot) => {
+      let group = byModel.get(model);
+      if (group === undefined) {
+        group = { rows: [], slot: [] };
+        byModel.set(model, group);
+      }
+      group.rows.push(p);
+      group.slot.push(slot);
+    });
+  }
+  for (const [model, group] of byModel) {
+    const width = group.rows[0]!.vector.length;
+    const flat = new Float32Array(group.rows.length * width);
+    for (let i = 0; i < group.rows.length; i++) flat.set(group.rows[i]!.vector, i * width);
+    const scores = await model.scorer.scoreBatch(flat, group.rows.length);
+    group.rows.forEach((p, i) => {
+      p.scores[group.slot[i]!] = scores[i]!;
+    });
+  }
+}

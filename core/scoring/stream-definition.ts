@@ -1,0 +1,70 @@
+/**
+ * A stream is configuration, not code (issue: "two stream declarations that differ only in configuration"):
+ * how to read its key, subject and feature input from an event, and which feature set each subject uses.
+ */
+import type { Order, SensorReading } from '../events/types.js';
+import {
+  deriveFeatureSet,
+  type FeatureDefaults,
+  type FeatureEvent,
+  type FeatureSet,
+  orderFeatureSet,
+  orderToFeatureEvent,
+  readingToFeatureEvent,
+} from '../features/index.js';
+
+export type StreamName = 'sensors' | 'orders';
+
+export interface StreamDefinition<E> {
+  readonly name: StreamName;
+  keyOf(event: E): string;
+  eventIdOf(event: E): string;
+  eventTimeOf(event: E): number;
+  /** Asset type for sensors, `store` for orders: selects the feature set and the model. */
+  subjectOf(event: E): string;
+  toFeatureEvent(event: E): FeatureEvent;
+  /** The subject's feature set; undefined when the subject is unknown (its events are not scored). */
+  featureSet(subject: string): FeatureSet | undefined;
+}
+
+export interface OrderStreamDefaults extends FeatureDefaults {
+  readonly orderWindowsMs: readonly number[];
+}
+
+/** Channel names of each known asset type (the plant catalogue, plus asset types registered by imports). */
+export type ChannelNamesOf = (assetType: string) => readonly string[] | undefined;
+
+export function sensorStream(
+  defaults: FeatureDefaults,
+  channelNamesOf: ChannelNamesOf,
+): StreamDefinition<SensorReading> {
+  const sets = new Map<string, FeatureSet | undefined>();
+  return {
+    name: 'sensors',
+    keyOf: (r) => r.assetId,
+    eventIdOf: (r) => r.eventId,
+    eventTimeOf: (r) => r.eventTime,
+    subjectOf: (r) => r.assetType,
+    toFeatureEvent: readingToFeatureEvent,
+    featureSet(subject) {
+      if (!sets.has(subject)) {
+        const channels = channelNamesOf(subject);
+        sets.set(subject, channels === undefined ? undefined : deriveFeatureSet(subject, channels, defaults));
+      }
+      return sets.get(subject);
+    },
+  };
+}
+
+export function orderStream(defaults: OrderStreamDefaults): StreamDefinition<Order> {
+  const set = orderFeatureSet(defaults);
+  return {
+    name: 'orders',
+    keyOf: (o) => o.storeId,
+    eventIdOf: (o) => o.eventId,
+    eventTimeOf: (o) => o.eventTime,
+    subjectOf: () => 'store',
+    toFeatureEvent: orderToFeatureEvent,
+    featureSet: (subject) => (subject === 'store' ? set : undefined),
+  };
+}
