@@ -5,8 +5,9 @@
  * `vigil migrate` and by tests.
  */
 import kafkajs, { type Admin, type Kafka } from 'kafkajs';
-import type { TopicSpec } from '../../core/topics.js';
+import { type TopicSpec, topicList, topicsFromConfig } from '../../core/topics.js';
 import type { Logger } from '../logger.js';
+import { createKafkaClient, type KafkaClientConfig } from './client.js';
 import { kafkaCall } from './kafka-errors.js';
 
 export interface TopicDrift {
@@ -106,4 +107,13 @@ async function findDrift(admin: Admin, topics: readonly TopicSpec[], call: Call)
 function compare(drift: TopicDrift[], topic: string, setting: string, declared: unknown, actual: unknown): void {
   if (String(declared) !== String(actual))
     drift.push({ topic, setting, declared: String(declared), actual: String(actual) });
+}
+
+/** `vigil migrate`'s topics step: every declared topic of this deployment (prefix, replication from config). */
+export function ensureTopicsFromConfig(
+  config: KafkaClientConfig & Parameters<typeof topicsFromConfig>[0],
+  logger: Logger,
+): Promise<EnsureTopicsReport> {
+  const kafka = createKafkaClient(config, logger, { clientIdSuffix: 'migrate' });
+  return ensureTopics({ kafka, topics: topicList(topicsFromConfig(config)), brokers: config.kafka.brokers, logger });
 }

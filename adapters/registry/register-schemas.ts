@@ -5,8 +5,8 @@
  * register use `lookupSchemaIds`.
  */
 import type { SchemaName } from '../../core/events/schema-names.js';
-import type { TopicSpec } from '../../core/topics.js';
-import type { RegistryClient } from './client.js';
+import { type TopicSpec, topicList, topicsFromConfig } from '../../core/topics.js';
+import { createRegistryClient, type RegistryClient, type RegistryClientConfig } from './client.js';
 import { readSchemaFile } from './schema-files.js';
 
 export interface RegisteredSchema {
@@ -51,4 +51,11 @@ export async function lookupSchemaIds(
       id: await client.lookupId(topic.valueSubject, topic.valueSchema, readSchemaFile(topic.valueSchema)),
     })),
   );
+}
+
+/** `vigil migrate`'s schemas step: registers the value schema of every declared topic of this deployment. */
+export function registerSchemasFromConfig(
+  config: RegistryClientConfig & Parameters<typeof topicsFromConfig>[0],
+): Promise<RegisteredSchema[]> {
+  return registerSchemas(createRegistryClient(config), topicList(topicsFromConfig(config)));
 }

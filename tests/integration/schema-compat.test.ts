@@ -8,7 +8,7 @@ import type avro from 'avsc';
 import { describe, expect, inject, it } from 'vitest';
 import { AvroCodec } from '../../adapters/kafka/avro-codec.js';
 import { createRegistryClient } from '../../adapters/registry/client.js';
-import { registerSchemas } from '../../adapters/registry/register-schemas.js';
+import { registerSchemas, registerSchemasFromConfig } from '../../adapters/registry/register-schemas.js';
 import { readSchemaFile } from '../../adapters/registry/schema-files.js';
 import { configWith } from '../../core/config/index.js';
 import { isVigilError } from '../../core/errors.js';
@@ -80,6 +80,19 @@ describe('schema evolution under BACKWARD', () => {
 
     expect({ ...(await v2Codec.decode(oldRecord)) }).toEqual({ ...sensorReadingSample, firmware: 'unknown' });
     expect({ ...(await v1Codec.decode(newRecord)) }).toEqual(sensorReadingSample);
+  });
+
+  it("registers every declared topic's value schema from config, idempotently, each with BACKWARD", async () => {
+    const otherPrefix = `test.${randomBytes(4).toString('hex')}.`;
+    const migrateConfig = configWith({ SCHEMA_REGISTRY_URL: registryUrl, VIGIL_TOPIC_PREFIX: otherPrefix });
+    const first = await registerSchemasFromConfig(migrateConfig);
+    expect(first.map((r) => r.subject).sort()).toEqual(
+      ['alerts', 'dead-letters', 'inferences', 'model-control', 'orders', 'sensor-readings'].map(
+        (s) => `${otherPrefix}${s}-value`,
+      ),
+    );
+    expect(await registerSchemasFromConfig(migrateConfig)).toEqual(first);
+    for (const r of first) expect(await registry.getCompatibility(r.subject)).toBe('BACKWARD');
   });
 
   it('refuses an invalid Avro schema with VIGIL_REGISTRY_INVALID_SCHEMA naming the subject', async () => {

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createKafkaClient } from '../../adapters/kafka/client.js';
-import { ensureTopics } from '../../adapters/kafka/topics.js';
+import { ensureTopics, ensureTopicsFromConfig } from '../../adapters/kafka/topics.js';
 import { createLogger } from '../../adapters/logger.js';
 import { configWith } from '../../core/config/index.js';
 import { isVigilError } from '../../core/errors.js';
@@ -54,6 +54,12 @@ describe('ensureTopics', () => {
     expect(second.created).toEqual([]);
     expect(second.existing.sort()).toEqual(topics.map((t) => t.name).sort());
     expect(second.drift).toEqual([]);
+
+    // The migrate step is the same call, built from config.
+    const fromConfig = await ensureTopicsFromConfig(config, logger);
+    expect(fromConfig.created).toEqual([]);
+    expect(fromConfig.drift).toEqual([]);
+    expect([...fromConfig.existing].sort()).toEqual([...second.existing].sort());
   });
 
   it('leaves an existing topic that differs alone and reports each difference', async () => {
