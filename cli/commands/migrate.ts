@@ -1,7 +1,7 @@
 /**
  * `vigil migrate`: brings external state to what this version of Vigil expects, as an ordered list of steps.
- * Today one step, `clickhouse` (numbered SQL files of clickhouse/). Steps such as creating Kafka topics or
- * registering Avro schemas are added to STEPS by their owners; `--only <step>` runs one of them.
+ * Steps: `clickhouse` (numbered SQL files of clickhouse/), `topics` (Kafka topics of core/topics.ts), `schemas`
+ * (Avro value schemas, BACKWARD); `--only <step>` runs one of them.
  * Exit 1 (with the file and reason) when a migration fails or an applied migration was edited.
  */
 import type { Command } from 'commander';
@@ -15,6 +15,7 @@ import {
 import { isVigilError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
 import { cliError } from '../errors.js';
+import { schemasStep, topicsStep } from './migrate-steps/kafka.js';
 
 export interface MigrateStep {
   readonly name: string;
@@ -70,8 +71,8 @@ export const clickhouseStep: MigrateStep = {
   },
 };
 
-/** In order: later steps may rely on earlier ones. */
-export const STEPS: readonly MigrateStep[] = [clickhouseStep];
+/** In order: later steps may rely on earlier ones (schemas are registered for the topics created before). */
+export const STEPS: readonly MigrateStep[] = [clickhouseStep, topicsStep, schemasStep];
 
 export function registerMigrate(program: Command, ctx: CliContext, steps: readonly MigrateStep[] = STEPS): void {
   program
