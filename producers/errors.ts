@@ -2,11 +2,6 @@ import { errorCatalogue } from '../core/errors.js';
 
 /** Errors of the producers role (documented under "Producers" in docs/errors.md). */
 export const producerError = errorCatalogue({
-  VIGIL_PRODUCERS_PUBLISH_UNAVAILABLE: {
-    message: 'Publishing to Kafka is not available yet: write to a file with --out <file.jsonl>',
-    status: 501,
-    retriable: false,
-  },
   VIGIL_PRODUCERS_OUTPUT_FAILED: {
     message: 'Could not write {path}: {reason}. Check the directory exists, is writable and has free space.',
     status: 500,

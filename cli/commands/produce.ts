@@ -1,18 +1,19 @@
 /**
  * `vigil produce plant | orders | file`: the producers role. Each subcommand builds a source (a simulator or the
- * file importer) and sends its events to a sink: a JSONL file with `--out`, Kafka once publishing lands (the
- * `openSink` hook below is where that sink plugs in). Ground truth goes to `--truth`.
+ * file importer) and sends its events to a sink: a JSONL file with `--out`, otherwise Kafka through the publishing
+ * library (acknowledged, flushed on Ctrl-C). Ground truth goes to `--truth` (a file or ClickHouse).
  */
 import type { Command } from 'commander';
+import { createClickHouse } from '../../adapters/clickhouse/index.js';
 import type { SensorReading } from '../../core/events/types.js';
 import type { GroundTruth } from '../../core/plant/ground-truth.js';
-import { producerError } from '../../producers/errors.js';
 import { importFile } from '../../producers/importer/file-importer.js';
 import { progressReporter } from '../../producers/importer/progress.js';
 import { parseTime } from '../../producers/importer/values.js';
 import { OrderSimulator } from '../../producers/orders/order-simulator.js';
 import { loadPlant, withOverrides } from '../../producers/plant/load-plant.js';
 import { PlantSimulator } from '../../producers/plant/plant-simulator.js';
+import { openPublisher } from '../../producers/publish/open-publisher.js';
 import {
   type EventSource,
   type RunResult,
@@ -20,6 +21,7 @@ import {
   runRealtime,
   systemClock,
 } from '../../producers/run-source.js';
+import { ClickHouseTruthSink } from '../../producers/sinks/clickhouse-truth-sink.js';
 import type { EventSink } from '../../producers/sinks/event-sink.js';
 import { JsonlFileSink } from '../../producers/sinks/jsonl-sink.js';
 import type { CliContext } from '../context.js';
@@ -65,10 +67,29 @@ function duration(raw: string): number {
   return Math.round(Number(match[1]) * unit);
 }
 
-/** Where events go: a JSONL file now; the Kafka publishing sink plugs in here (no --out = publish). */
-function openSink<E>(out: string | undefined): EventSink<E> {
-  if (out === undefined) throw producerError('VIGIL_PRODUCERS_PUBLISH_UNAVAILABLE');
-  return new JsonlFileSink<E>(out);
+/** Where events go: a JSONL file with --out, otherwise published to the stream's Kafka topic. */
+async function openSink<E>(
+  ctx: CliContext,
+  topic: 'sensor-readings' | 'orders',
+  out: string | undefined,
+): Promise<EventSink<E>> {
+  if (out !== undefined) return new JsonlFileSink<E>(out);
+  return (await openPublisher(topic, ctx.config(), ctx.logger())) as unknown as EventSink<E>;
+}
+
+/**
+ * Where ground truth goes: a JSONL file, or `clickhouse` (table fault_ground_truth; with the embedded engine
+ * this needs the data directory to be free, so not while `vigil process` runs in another process).
+ */
+async function openTruthSink(ctx: CliContext, truth: string | undefined, seed: number) {
+  if (truth === undefined) return { sink: undefined, close: async () => {} };
+  if (truth !== 'clickhouse') return { sink: new JsonlFileSink<GroundTruth>(truth), close: async () => {} };
+  const ch = await createClickHouse(ctx.config(), ctx.logger());
+  return { sink: new ClickHouseTruthSink(ch, { seed }), close: () => ch.close() };
+}
+
+function destination(out: string | undefined): string {
+  return out ?? 'Kafka (published and acknowledged)';
 }
 
 interface TimingOptions {
@@ -125,7 +146,10 @@ function addTimingOptions(command: Command): Command {
     .option('--to <time>', 'historical run: end of event time, exclusive', time('--to'))
     .option('--duration <d>', 'real-time run: stop after this long (default: until Ctrl-C)', duration)
     .option('--out <file.jsonl>', 'write events as JSON Lines to this file instead of publishing')
-    .option('--truth <file.jsonl>', 'write ground-truth records (injected anomalies) as JSON Lines to this file');
+    .option(
+      '--truth <file.jsonl|clickhouse>',
+      'write ground-truth records (injected anomalies) as JSON Lines to this file, or to ClickHouse',
+    );
 }
 
 function iso(ms: number | null | undefined): string {
@@ -163,8 +187,9 @@ export function registerProduce(program: Command, ctx: CliContext): void {
       noDataProblems: o.dataProblems === false,
     });
     const log = ctx.logger().child({ component: 'producer', stream: 'sensors' });
-    const sink = openSink<SensorReading>(o.out);
-    const truth = { pending: [] as GroundTruth[], sink: o.truth ? new JsonlFileSink<GroundTruth>(o.truth) : undefined };
+    const sink = await openSink<SensorReading>(ctx, 'sensor-readings', o.out);
+    const truthSink = await openTruthSink(ctx, o.truth, o.seed);
+    const truth = { pending: [] as GroundTruth[], sink: truthSink.sink };
     const sim = new PlantSimulator(plant, {
       seed: o.seed,
       start: timing.start,
@@ -174,13 +199,13 @@ export function registerProduce(program: Command, ctx: CliContext): void {
       onTruth: (t) => truth.pending.push(t),
     });
     log.info({ assets: sim.assets.length, realtime: timing.realtime, seed: o.seed }, 'plant simulation started');
-    const result = await drive(sim, sink, truth, timing.realtime);
+    const result = await drive(sim, sink, truth, timing.realtime).finally(truthSink.close);
     const s = sim.stats;
     ctx.out.write(
       `plant: ${result.events} readings from ${sim.assets.length} assets (${iso(timing.start)} .. ${iso(timing.end)})\n` +
         `  data problems: ${s.missing} missing, ${s.duplicates} duplicated, ${s.outOfOrder} out of order, ${s.late} late, ${s.nan} NaN\n` +
         `  ground truth: ${result.truthRecords} faults${o.truth ? ` -> ${o.truth}` : ''}\n` +
-        `  events -> ${o.out}\n`,
+        `  events -> ${destination(o.out)}\n`,
     );
   });
 
@@ -199,8 +224,9 @@ export function registerProduce(program: Command, ctx: CliContext): void {
       .option('--late-rate <p>', 'fraction of orders arriving late', number('--late-rate', 0, 1)),
   ).action(async (o) => {
     const timing = window(o);
-    const sink = openSink<unknown>(o.out);
-    const truth = { pending: [] as GroundTruth[], sink: o.truth ? new JsonlFileSink<GroundTruth>(o.truth) : undefined };
+    const sink = await openSink<unknown>(ctx, 'orders', o.out);
+    const truthSink = await openTruthSink(ctx, o.truth, o.seed);
+    const truth = { pending: [] as GroundTruth[], sink: truthSink.sink };
     const sim = new OrderSimulator({
       seed: o.seed,
       start: timing.start,
@@ -216,12 +242,12 @@ export function registerProduce(program: Command, ctx: CliContext): void {
       .logger()
       .child({ component: 'producer', stream: 'orders' })
       .info({ stores: o.stores }, 'order simulation started');
-    const result = await drive(sim, sink, truth, timing.realtime);
+    const result = await drive(sim, sink, truth, timing.realtime).finally(truthSink.close);
     ctx.out.write(
       `orders: ${result.events} orders from ${o.stores} stores (${iso(timing.start)} .. ${iso(timing.end)})\n` +
         `  ${sim.stats.duplicates} duplicated, ${sim.stats.late} late\n` +
         `  ground truth: ${result.truthRecords} anomalies${o.truth ? ` -> ${o.truth}` : ''}\n` +
-        `  events -> ${o.out}\n`,
+        `  events -> ${destination(o.out)}\n`,
     );
   });
 
@@ -244,7 +270,10 @@ export function registerProduce(program: Command, ctx: CliContext): void {
     .option('--label <column>', 'column marking anomalous rows; contiguous labelled rows become ground truth')
     .option('--source <name>', 'name of this import in event ids and ground truth (default: the file name)')
     .option('--out <file.jsonl>', 'write SensorReading JSON Lines to this file instead of publishing')
-    .option('--truth <file.jsonl>', 'write ground truth from --label as JSON Lines to this file')
+    .option(
+      '--truth <file.jsonl|clickhouse>',
+      'write ground truth from --label as JSON Lines to this file, or to ClickHouse',
+    )
     .action(async (path: string, o) => {
       if (o.format !== undefined && o.format !== 'csv' && o.format !== 'jsonl') usage('--format must be csv or jsonl');
       const delimiters: Record<string, ',' | ';' | '\t'> = {
@@ -260,8 +289,9 @@ export function registerProduce(program: Command, ctx: CliContext): void {
       if (o.asset !== undefined && o.assetColumn !== undefined) usage('use either --asset or --asset-column, not both');
       if (o.truth !== undefined && o.label === undefined)
         usage('--truth needs --label (the column marking anomalous rows)');
-      const sink = openSink<SensorReading>(o.out);
-      const truthSink = o.truth ? new JsonlFileSink<GroundTruth>(o.truth) : undefined;
+      const sink = await openSink<SensorReading>(ctx, 'sensor-readings', o.out);
+      const truthTarget = await openTruthSink(ctx, o.truth, 0);
+      const truthSink = truthTarget.sink;
       const progress = ctx.interactive
         ? progressReporter(
             (s) => ctx.err.write(s),
@@ -309,11 +339,12 @@ export function registerProduce(program: Command, ctx: CliContext): void {
             `  assets (${summary.assets.length}): ${summary.assets.slice(0, 20).join(', ')}${summary.assets.length > 20 ? ', ...' : ''}\n` +
             `  asset type ${summary.assetType}, channels: ${summary.channels.join(', ')}\n` +
             `  ground truth: ${summary.truthRecords} labelled spans${o.truth ? ` -> ${o.truth}` : ''}\n` +
-            `  events -> ${o.out}\n`,
+            `  events -> ${destination(o.out)}\n`,
         );
       } finally {
         await sink.close();
         await truthSink?.close();
+        await truthTarget.close();
       }
     });
 }

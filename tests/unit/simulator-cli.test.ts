@@ -98,11 +98,12 @@ describe('vigil produce plant / orders', () => {
     ]);
     expect(reversed.code).toBe(2);
     expect(reversed.err).toContain('--from must be before --to');
-    const noOut = await runCli(['produce', 'orders', '--from', '2024-01-01', '--to', '2024-01-02'], {
+    const noRegistry = await runCli(['produce', 'orders', '--from', '2024-01-01', '--to', '2024-01-02'], {
       LOG_LEVEL: 'silent',
+      SCHEMA_REGISTRY_URL: 'http://127.0.0.1:1/apis/ccompat/v7',
     });
-    expect(noOut.code).toBe(1);
-    expect(noOut.err).toContain('VIGIL_PRODUCERS_PUBLISH_UNAVAILABLE');
+    expect(noRegistry.code).toBe(1);
+    expect(noRegistry.err).toContain('SCHEMA_REGISTRY_URL');
   });
 
   it('writes orders and their ground truth', async () => {
