@@ -26,6 +26,8 @@ export interface ModelChangeEvent {
   readonly actor: string;
   readonly reason: string;
   readonly at: number;
+  /** What the gates found (e.g. the regression comparison), for the operator; not part of the audit row. */
+  readonly detail?: string;
 }
 
 export interface ModelChangeRequest {
