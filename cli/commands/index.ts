@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { registerConfig } from './config.js';
+import { registerDrift } from './drift.js';
 import { registerMigrate } from './migrate.js';
+import { registerMonitor } from './monitor.js';
 import { definePending, registerPending } from './pending.js';
 import { registerProduce } from './produce.js';
 import { registerStack } from './stack.js';
@@ -20,5 +22,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerMigrate(program, ctx);
   registerStack(program, ctx);
   registerProduce(program, ctx);
+  registerMonitor(program, ctx);
+  registerDrift(program, ctx);
   registerPending(program);
 }

@@ -12,11 +12,12 @@ import { events } from './sections/events.js';
 import { features } from './sections/features.js';
 import { general } from './sections/general.js';
 import { kafka } from './sections/kafka.js';
+import { monitoring } from './sections/monitoring.js';
 import { producers } from './sections/producers.js';
 import { registry } from './sections/registry.js';
 import { stack } from './sections/stack.js';
 
-const sections = { general, kafka, registry, clickhouse, api, stack, events, producers, features, alerts } as const;
+const sections = { general, kafka, registry, clickhouse, api, stack, events, producers, features, alerts, monitoring } as const;
 
 type Sections = typeof sections;
 export type Config = {
