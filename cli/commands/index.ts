@@ -3,17 +3,17 @@ import type { CliContext } from '../context.js';
 import { registerConfig } from './config.js';
 import { registerDrift } from './drift.js';
 import { registerMigrate } from './migrate.js';
+import { registerModels } from './models.js';
 import { registerMonitor } from './monitor.js';
 import { definePending, registerPending } from './pending.js';
 import { registerProduce } from './produce.js';
 import { registerStack } from './stack.js';
+import { registerTrain } from './train.js';
 
 // Roles not landed yet; each line goes when its command module is registered below.
 definePending('process', 'run a stream processor', 'being built (Stream processors)');
 definePending('serve', 'run the API and web UI', 'being built (Serving)');
 definePending('replay', 'rebuild features and inferences from history', 'being built (Replay)');
-definePending('train', 'train a model to ONNX', 'being built (Model lifecycle)');
-definePending('models', 'list, register, promote, shadow, roll back models', 'being built (Model lifecycle)');
 definePending('keys', 'create, list and revoke API keys', 'being built (Serving)');
 definePending('demo', 'run every role in one process on the embedded defaults', 'being built (Stream processors)');
 
@@ -24,5 +24,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerProduce(program, ctx);
   registerMonitor(program, ctx);
   registerDrift(program, ctx);
+  registerTrain(program, ctx);
+  registerModels(program, ctx);
   registerPending(program);
 }
