@@ -2,19 +2,19 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { registerConfig } from './config.js';
 import { registerDrift } from './drift.js';
+import { registerKeys } from './keys.js';
 import { registerMigrate } from './migrate.js';
 import { registerModels } from './models.js';
 import { registerMonitor } from './monitor.js';
 import { definePending, registerPending } from './pending.js';
 import { registerProduce } from './produce.js';
+import { registerServe } from './serve.js';
 import { registerStack } from './stack.js';
 import { registerTrain } from './train.js';
 
 // Roles not landed yet; each line goes when its command module is registered below.
 definePending('process', 'run a stream processor', 'being built (Stream processors)');
-definePending('serve', 'run the API and web UI', 'being built (Serving)');
 definePending('replay', 'rebuild features and inferences from history', 'being built (Replay)');
-definePending('keys', 'create, list and revoke API keys', 'being built (Serving)');
 definePending('demo', 'run every role in one process on the embedded defaults', 'being built (Stream processors)');
 
 export function registerCommands(program: Command, ctx: CliContext): void {
@@ -26,5 +26,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerDrift(program, ctx);
   registerTrain(program, ctx);
   registerModels(program, ctx);
+  registerServe(program, ctx);
+  registerKeys(program, ctx);
   registerPending(program);
 }

@@ -15,9 +15,23 @@ import { kafka } from './sections/kafka.js';
 import { monitoring } from './sections/monitoring.js';
 import { producers } from './sections/producers.js';
 import { registry } from './sections/registry.js';
+import { serving } from './sections/serving.js';
 import { stack } from './sections/stack.js';
 
-const sections = { general, kafka, registry, clickhouse, api, stack, events, producers, features, alerts, monitoring } as const;
+const sections = {
+  general,
+  kafka,
+  registry,
+  clickhouse,
+  api,
+  stack,
+  events,
+  producers,
+  features,
+  alerts,
+  monitoring,
+  serving,
+} as const;
 
 type Sections = typeof sections;
 export type Config = {

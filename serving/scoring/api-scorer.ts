@@ -1,0 +1,167 @@
+/**
+ * Scoring for API requests through THE shared pipeline (core/scoring), so an API score equals the stream's score
+ * for the same events and model version. Each request gets a fresh pipeline: its features come from the readings
+ * in the request alone (a sequence must carry its own history; the first readings of each asset warm the windows
+ * up and come back `unscored`). Inference rows are stored with the API key and request id, and with
+ * run_id `api:<requestId>` so that they never replace the stream's own rows for the same event ids.
+ */
+import type { ClickHouse } from '../../adapters/clickhouse/index.js';
+import type { AlertPolicyConfig } from '../../core/alerts/index.js';
+import type { Alert, Inference, SensorReading } from '../../core/events/types.js';
+import type { FeatureDefaults } from '../../core/features/index.js';
+import { type ChannelNamesOf, ScoringPipeline, type StreamDefinition, sensorStream } from '../../core/scoring/index.js';
+import type { LoadedModels } from './loaded-models.js';
+
+export type RowStatus = 'scored' | 'unscored' | 'late' | 'duplicate' | 'unknown-asset-type';
+
+export interface ModelScore {
+  readonly inferenceId: string;
+  readonly modelName: string;
+  readonly modelVersion: string;
+  readonly modelRole: string;
+  readonly score: number;
+  readonly threshold: number;
+  readonly anomaly: boolean;
+}
+
+export interface ScoredRow {
+  readonly eventId: string;
+  readonly assetId: string;
+  readonly assetType: string;
+  readonly eventTime: number;
+  readonly status: RowStatus;
+  /** The production model's verdict (absent when unscored). */
+  readonly score?: number;
+  readonly threshold?: number;
+  readonly anomaly?: boolean;
+  readonly modelVersion?: string;
+  readonly scores: ModelScore[];
+  readonly features: Readonly<Record<string, number>>;
+}
+
+export interface ScoreResult {
+  readonly requestId: string;
+  readonly rows: ScoredRow[];
+  readonly alerts: Alert[];
+  readonly inferences: Inference[];
+  readonly summary: { readings: number; scored: number; anomalies: number; alerts: number; unscored: number };
+}
+
+export interface ApiScorerOptions {
+  readonly features: FeatureDefaults;
+  readonly channelNamesOf: ChannelNamesOf;
+  readonly alertPolicy: AlertPolicyConfig;
+  readonly models: LoadedModels;
+  readonly ch: ClickHouse;
+}
+
+export class ApiScorer {
+  readonly #options: ApiScorerOptions;
+  readonly #stream: StreamDefinition<SensorReading>;
+
+  constructor(options: ApiScorerOptions) {
+    this.#options = options;
+    this.#stream = sensorStream(options.features, options.channelNamesOf);
+  }
+
+  async score(
+    readings: readonly SensorReading[],
+    who: { apiKeyId: string; requestId: string; now: number },
+  ): Promise<ScoreResult> {
+    const pipeline = new ScoringPipeline(this.#stream, this.#options.models.snapshot(), this.#options.alertPolicy, {
+      runId: `api:${who.requestId}`,
+    });
+    const source = { topic: '', partition: -1, offset: '-1' };
+    const out = await pipeline.process(
+      readings.map((event) => ({ event, source })),
+      { emit: true, scoredAt: who.now },
+    );
+    const statusOf = new Map<string, RowStatus>();
+    for (const item of out.late) statusOf.set(item.event.eventId, 'late');
+    for (const item of out.unknownSubject) statusOf.set(item.event.eventId, 'unknown-asset-type');
+    const accepted = new Set(out.accepted.map((i) => i.event.eventId));
+    const featuresOf = new Map(out.features.map((f) => [f.eventId, f.features]));
+    const scoresOf = new Map<string, ModelScore[]>();
+    for (const inf of out.inferences) {
+      const list = scoresOf.get(inf.eventId) ?? [];
+      list.push({
+        inferenceId: inf.inferenceId,
+        modelName: inf.modelName,
+        modelVersion: inf.modelVersion,
+        modelRole: inf.modelRole,
+        score: inf.score,
+        threshold: inf.threshold,
+        anomaly: inf.anomaly,
+      });
+      scoresOf.set(inf.eventId, list);
+    }
+    const seen = new Set<string>();
+    const rows: ScoredRow[] = readings.map((r) => {
+      const scores = scoresOf.get(r.eventId) ?? [];
+      const production = scores.find((s) => s.modelRole === 'production');
+      let status = statusOf.get(r.eventId) ?? (scores.length > 0 ? 'scored' : 'unscored');
+      // The same event id twice: the first one counts, the copy is a duplicate.
+      if (seen.has(r.eventId) && accepted.has(r.eventId)) status = 'duplicate';
+      seen.add(r.eventId);
+      return {
+        eventId: r.eventId,
+        assetId: r.assetId,
+        assetType: r.assetType,
+        eventTime: r.eventTime,
+        status,
+        ...(production && {
+          score: production.score,
+          threshold: production.threshold,
+          anomaly: production.anomaly,
+          modelVersion: production.modelVersion,
+        }),
+        scores: status === 'duplicate' ? [] : scores,
+        features: status === 'duplicate' ? {} : (featuresOf.get(r.eventId) ?? {}),
+      };
+    });
+    await this.#options.ch.insertRows(
+      'inferences',
+      out.inferences.map((inf) => inferenceRow(inf, who.apiKeyId, who.requestId)),
+    );
+    const scored = rows.filter((r) => r.status === 'scored');
+    return {
+      requestId: who.requestId,
+      rows,
+      alerts: out.alerts,
+      inferences: out.inferences,
+      summary: {
+        readings: readings.length,
+        scored: scored.length,
+        anomalies: scored.filter((r) => r.anomaly === true).length,
+        alerts: out.alerts.length,
+        unscored: rows.length - scored.length,
+      },
+    };
+  }
+}
+
+function inferenceRow(inf: Inference, apiKeyId: string, requestId: string) {
+  return {
+    inference_id: inf.inferenceId,
+    stream: inf.stream,
+    key: inf.key,
+    event_id: inf.eventId,
+    event_time: inf.eventTime,
+    scored_at: inf.scoredAt,
+    score: inf.score,
+    threshold: inf.threshold,
+    anomaly: inf.anomaly,
+    model_name: inf.modelName,
+    model_version: inf.modelVersion,
+    model_role: inf.modelRole,
+    feature_set: inf.featureSet,
+    feature_set_version: inf.featureSetVersion,
+    features: inf.features,
+    source_topic: '',
+    source_partition: -1,
+    source_offset: -1,
+    api_key_id: apiKeyId,
+    request_id: requestId,
+    run_id: `api:${requestId}`,
+  };
+}
