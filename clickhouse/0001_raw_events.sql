@@ -13,7 +13,9 @@
 -- readings of a site or line (dashboards).
 -- ORDER BY (asset_id, event_time, event_id): one asset's time range is one contiguous range of the primary index;
 -- event_id last makes the key the reading's identity, so a retried reading replaces itself.
--- PARTITION BY month of event_time: time-range queries prune months; TTL drops whole parts.
+-- PARTITION BY month of event_time: time-range queries prune months.
+-- TTL counts from ingestion, never from event time: a backfill or an import of last year's readings must not be
+-- dropped on insert (ClickHouse applies TTL at insert), and replay and training read exactly such history.
 -- TTL 90 days: the largest table; features and inferences keep the derived history longer, replay windows
 -- beyond 90 days are re-imported from the source.
 CREATE TABLE IF NOT EXISTS sensor_readings
@@ -35,7 +37,7 @@ CREATE TABLE IF NOT EXISTS sensor_readings
 ENGINE = ReplacingMergeTree
 PARTITION BY toYYYYMM(event_time)
 ORDER BY (asset_id, event_time, event_id)
-TTL toDateTime(event_time) + INTERVAL 90 DAY
+TTL toDateTime(ingested_at) + INTERVAL 90 DAY
 COMMENT 'Raw sensor readings; read with FINAL (deduplicated by asset_id, event_time, event_id)';
 
 -- orders. Queries: one store's orders over a time range, recent orders by outcome (dashboards).
@@ -61,5 +63,5 @@ CREATE TABLE IF NOT EXISTS orders
 ENGINE = ReplacingMergeTree
 PARTITION BY toYYYYMM(event_time)
 ORDER BY (store_id, event_time, event_id)
-TTL toDateTime(event_time) + INTERVAL 180 DAY
+TTL toDateTime(ingested_at) + INTERVAL 180 DAY
 COMMENT 'Raw orders; read with FINAL (deduplicated by store_id, event_time, event_id)';

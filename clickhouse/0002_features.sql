@@ -5,7 +5,7 @@
 -- ordered input), so duplicates collapse on the sorting key; readers use FINAL.
 -- ORDER BY (stream, key, feature_set, feature_set_version, run_id, event_time, event_id): the identity of a vector,
 -- ordered so that one key's live history is one contiguous index range and replay runs sit beside it.
--- PARTITION BY month of event_time; TTL 180 days (inferences keep the vector they were scored on for a year).
+-- PARTITION BY month of event_time; TTL 180 days after computation, not event time (a backfill of old history must not be dropped on insert; inferences keep the vector they were scored on for a year).
 CREATE TABLE IF NOT EXISTS features
 (
     stream               LowCardinality(String),
@@ -21,5 +21,5 @@ CREATE TABLE IF NOT EXISTS features
 ENGINE = ReplacingMergeTree
 PARTITION BY toYYYYMM(event_time)
 ORDER BY (stream, key, feature_set, feature_set_version, run_id, event_time, event_id)
-TTL toDateTime(event_time) + INTERVAL 180 DAY
+TTL toDateTime(computed_at) + INTERVAL 180 DAY
 COMMENT 'Feature vectors (run_id empty = live); read with FINAL';

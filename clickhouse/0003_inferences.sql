@@ -12,7 +12,7 @@
 -- function of event_id, so adding it does not change which rows count as duplicates.
 -- inference_id has a bloom-filter skip index for the by-id lookup (writers derive it from the idempotent key,
 -- so a retried inference keeps its id).
--- PARTITION BY month of event_time; TTL 365 days: a year of scores covers audits and seasonal model reviews.
+-- PARTITION BY month of event_time; TTL 365 days after scoring, not event time (backfills of old history must survive the insert): a year of scores covers audits and seasonal model reviews.
 CREATE TABLE IF NOT EXISTS inferences
 (
     inference_id         String,
@@ -41,5 +41,5 @@ CREATE TABLE IF NOT EXISTS inferences
 ENGINE = ReplacingMergeTree
 PARTITION BY toYYYYMM(event_time)
 ORDER BY (stream, key, event_time, event_id, model_name, model_role, run_id)
-TTL toDateTime(event_time) + INTERVAL 365 DAY
+TTL toDateTime(scored_at) + INTERVAL 365 DAY
 COMMENT 'Scores; read with FINAL (one row per stream, key, event_id, model name, role, run_id)';

@@ -6,10 +6,16 @@
  *
  * Partition counts are the unit of consumer parallelism and cannot shrink; the per-key order they preserve is
  * what determinism rests on, so growing them later re-shuffles keys: sized once, generously for sensors.
+ *
+ * Retention is by size, not time, for every topic whose record timestamp is an event time (readings, orders,
+ * inferences, alerts): Kafka deletes a segment once its newest timestamp is older than retention.ms, so a
+ * backfill or a file import of last month's readings would vanish before the processors read it. Size-bounded
+ * retention keeps recent traffic whatever its event times; ClickHouse is the long-term store.
  */
 import type { SchemaName } from './events/schema-names.js';
 
 const DAY_MS = 86_400_000;
+const GIB = 1024 ** 3;
 
 export type CleanupPolicy = 'delete' | 'compact';
 
@@ -17,8 +23,10 @@ export interface TopicDeclaration<S extends SchemaName = SchemaName> {
   /** Topic name after the prefix. */
   readonly suffix: string;
   readonly partitions: number;
-  /** retention.ms; -1 keeps records forever (compacted topics keep the latest record per key). */
+  /** retention.ms; -1: no time limit (compacted topics keep the latest record per key). */
   readonly retentionMs: number;
+  /** retention.bytes per partition; -1: no size limit. */
+  readonly retentionBytes: number;
   readonly cleanupPolicy: CleanupPolicy;
   readonly valueSchema: S;
   /** What the record key is (documentation for producers; the key is a UTF-8 string). */
@@ -29,7 +37,8 @@ export const TOPIC_DECLARATIONS = {
   sensorReadings: {
     suffix: 'sensor-readings',
     partitions: 6,
-    retentionMs: 7 * DAY_MS,
+    retentionMs: -1,
+    retentionBytes: 2 * GIB,
     cleanupPolicy: 'delete',
     valueSchema: 'sensor-reading',
     key: 'assetId',
@@ -37,7 +46,8 @@ export const TOPIC_DECLARATIONS = {
   orders: {
     suffix: 'orders',
     partitions: 3,
-    retentionMs: 7 * DAY_MS,
+    retentionMs: -1,
+    retentionBytes: GIB,
     cleanupPolicy: 'delete',
     valueSchema: 'order',
     key: 'storeId',
@@ -45,7 +55,8 @@ export const TOPIC_DECLARATIONS = {
   inferences: {
     suffix: 'inferences',
     partitions: 6,
-    retentionMs: 7 * DAY_MS,
+    retentionMs: -1,
+    retentionBytes: 2 * GIB,
     cleanupPolicy: 'delete',
     valueSchema: 'inference',
     key: 'key (asset or store id)',
@@ -53,7 +64,8 @@ export const TOPIC_DECLARATIONS = {
   alerts: {
     suffix: 'alerts',
     partitions: 3,
-    retentionMs: 30 * DAY_MS,
+    retentionMs: -1,
+    retentionBytes: GIB,
     cleanupPolicy: 'delete',
     valueSchema: 'alert',
     key: 'key (asset or store id)',
@@ -63,6 +75,7 @@ export const TOPIC_DECLARATIONS = {
     partitions: 3,
     // Longer than the data topics: dead letters are investigated and replayed after a fix.
     retentionMs: 30 * DAY_MS,
+    retentionBytes: -1,
     cleanupPolicy: 'delete',
     valueSchema: 'dead-letter',
     key: 'the original record key',
@@ -72,6 +85,7 @@ export const TOPIC_DECLARATIONS = {
     // One partition: a total order of model changes, so every processor applies them in the same sequence.
     partitions: 1,
     retentionMs: -1,
+    retentionBytes: -1,
     cleanupPolicy: 'compact',
     valueSchema: 'model-event',
     key: 'modelName',
@@ -111,6 +125,7 @@ function configEntriesOf(decl: TopicDeclaration, replicationFactor: number): Rec
   return {
     'cleanup.policy': decl.cleanupPolicy,
     'retention.ms': String(decl.retentionMs),
+    'retention.bytes': String(decl.retentionBytes),
     // With replicas, an acked write must be on two of them, so one broker loss loses nothing.
     'min.insync.replicas': String(Math.min(2, replicationFactor)),
   };

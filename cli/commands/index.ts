@@ -7,13 +7,13 @@ import { registerMigrate } from './migrate.js';
 import { registerModels } from './models.js';
 import { registerMonitor } from './monitor.js';
 import { definePending, registerPending } from './pending.js';
+import { registerProcess } from './process.js';
 import { registerProduce } from './produce.js';
 import { registerServe } from './serve.js';
 import { registerStack } from './stack.js';
 import { registerTrain } from './train.js';
 
 // Roles not landed yet; each line goes when its command module is registered below.
-definePending('process', 'run a stream processor', 'being built (Stream processors)');
 definePending('replay', 'rebuild features and inferences from history', 'being built (Replay)');
 definePending('demo', 'run every role in one process on the embedded defaults', 'being built (Stream processors)');
 
@@ -22,11 +22,12 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerMigrate(program, ctx);
   registerStack(program, ctx);
   registerProduce(program, ctx);
+  registerProcess(program, ctx);
   registerMonitor(program, ctx);
   registerDrift(program, ctx);
-  registerTrain(program, ctx);
-  registerModels(program, ctx);
   registerServe(program, ctx);
   registerKeys(program, ctx);
+  registerTrain(program, ctx);
+  registerModels(program, ctx);
   registerPending(program);
 }

@@ -13,6 +13,7 @@ import { features } from './sections/features.js';
 import { general } from './sections/general.js';
 import { kafka } from './sections/kafka.js';
 import { monitoring } from './sections/monitoring.js';
+import { processor } from './sections/processor.js';
 import { producers } from './sections/producers.js';
 import { registry } from './sections/registry.js';
 import { serving } from './sections/serving.js';
@@ -27,10 +28,11 @@ const sections = {
   stack,
   events,
   producers,
+  processor,
   features,
   alerts,
-  monitoring,
   serving,
+  monitoring,
 } as const;
 
 type Sections = typeof sections;

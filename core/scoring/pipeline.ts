@@ -110,6 +110,11 @@ export class ScoringPipeline<E> {
     return n;
   }
 
+  /** Forgets the feature windows of keys (idle keys, or keys of a revoked partition). */
+  dropKeys(keys: Iterable<string>): void {
+    for (const key of keys) for (const entry of this.#engines.values()) entry?.engine.drop(key);
+  }
+
   async process(items: readonly PipelineItem<E>[], options: ProcessOptions): Promise<ScoredBatch<E>> {
     const out: Mutable<ScoredBatch<E>> = {
       accepted: [],

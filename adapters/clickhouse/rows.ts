@@ -1,0 +1,188 @@
+/**
+ * Vigil's records as ClickHouse rows (JSONEachRow; DateTime64 columns take epoch ms), in one place so the stream,
+ * replay and the API write identical rows, and the readers that rebuild events (processor restore, replay) read
+ * them back the same way.
+ */
+import type { Alert, DeadLetter, Inference, Order, SensorReading } from '../../core/events/types.js';
+import type { Row } from './types.js';
+
+export interface SourceCoordinates {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+}
+
+export function sensorReadingRow(r: SensorReading, source: SourceCoordinates): Row {
+  return {
+    event_id: r.eventId,
+    asset_id: r.assetId,
+    asset_type: r.assetType,
+    site: r.site,
+    line: r.line,
+    event_time: r.eventTime,
+    seq: r.seq,
+    channels: r.channels,
+    quality: r.quality,
+    source_topic: source.topic,
+    source_partition: source.partition,
+    source_offset: source.offset,
+  };
+}
+
+export function orderRow(o: Order, source: SourceCoordinates): Row {
+  return {
+    event_id: o.eventId,
+    store_id: o.storeId,
+    event_time: o.eventTime,
+    amount: o.amount,
+    currency: o.currency,
+    items: o.items,
+    payment_method: o.paymentMethod,
+    payment_outcome: o.paymentOutcome,
+    country: o.country,
+    channel: o.channel,
+    source_topic: source.topic,
+    source_partition: source.partition,
+    source_offset: source.offset,
+  };
+}
+
+/** Columns to SELECT to rebuild a SensorReading with `sensorReadingFromRow` (epoch ms, exact floats). */
+export const SENSOR_READING_COLUMNS =
+  'event_id, asset_id, asset_type, site, line, toUnixTimestamp64Milli(event_time) AS event_time_ms, seq, channels, quality, source_offset';
+
+export function sensorReadingFromRow(row: Row): SensorReading {
+  return {
+    eventId: String(row.event_id),
+    assetId: String(row.asset_id),
+    assetType: String(row.asset_type),
+    site: String(row.site),
+    line: String(row.line),
+    eventTime: Number(row.event_time_ms),
+    seq: Number(row.seq),
+    channels: row.channels as Record<string, number>,
+    quality: row.quality as string[],
+  };
+}
+
+export const ORDER_COLUMNS =
+  'event_id, store_id, toUnixTimestamp64Milli(event_time) AS event_time_ms, amount, currency, items, payment_method, payment_outcome, country, channel, source_offset';
+
+export function orderFromRow(row: Row): Order {
+  return {
+    eventId: String(row.event_id),
+    storeId: String(row.store_id),
+    eventTime: Number(row.event_time_ms),
+    amount: Number(row.amount),
+    currency: String(row.currency),
+    items: Number(row.items),
+    paymentMethod: String(row.payment_method),
+    paymentOutcome: row.payment_outcome as Order['paymentOutcome'],
+    country: String(row.country),
+    channel: String(row.channel),
+  };
+}
+
+export interface FeatureRowInput {
+  readonly stream: string;
+  readonly key: string;
+  readonly eventId: string;
+  readonly eventTime: number;
+  readonly featureSet: string;
+  readonly featureSetVersion: string;
+  readonly features: Readonly<Record<string, number>>;
+}
+
+export function featureRow(f: FeatureRowInput, runId = ''): Row {
+  return {
+    stream: f.stream,
+    key: f.key,
+    event_id: f.eventId,
+    event_time: f.eventTime,
+    feature_set: f.featureSet,
+    feature_set_version: f.featureSetVersion,
+    features: f.features,
+    run_id: runId,
+  };
+}
+
+export interface InferenceProvenance {
+  readonly apiKeyId?: string;
+  readonly requestId?: string;
+  readonly runId?: string;
+}
+
+export function inferenceRow(i: Inference, provenance: InferenceProvenance = {}): Row {
+  return {
+    inference_id: i.inferenceId,
+    stream: i.stream,
+    key: i.key,
+    event_id: i.eventId,
+    event_time: i.eventTime,
+    scored_at: i.scoredAt,
+    score: i.score,
+    threshold: i.threshold,
+    anomaly: i.anomaly,
+    model_name: i.modelName,
+    model_version: i.modelVersion,
+    model_role: i.modelRole,
+    feature_set: i.featureSet,
+    feature_set_version: i.featureSetVersion,
+    features: i.features,
+    source_topic: i.sourceTopic,
+    source_partition: i.sourcePartition,
+    source_offset: i.sourceOffset === '' ? -1 : i.sourceOffset,
+    api_key_id: provenance.apiKeyId ?? '',
+    request_id: provenance.requestId ?? '',
+    run_id: provenance.runId ?? '',
+  };
+}
+
+const SEVERITY_RANK = { low: 0, medium: 1, high: 2, critical: 3 } as const;
+
+/**
+ * The row version of an alert transition (ReplacingMergeTree(version) keeps the highest): an alert only opens,
+ * escalates in severity, then closes, so (closed, severity) orders its transitions; a replay gives the same.
+ */
+export function alertVersion(a: Pick<Alert, 'state' | 'severity'>): number {
+  return (a.state === 'closed' ? 10 : 1) + SEVERITY_RANK[a.severity];
+}
+
+export function alertRow(a: Alert, runId = ''): Row {
+  return {
+    alert_id: a.alertId,
+    stream: a.stream,
+    key: a.key,
+    state: a.state,
+    severity: a.severity,
+    opened_at: a.openedAt,
+    closed_at: a.closedAt,
+    event_time: a.eventTime,
+    score: a.score,
+    model_name: a.modelName,
+    model_version: a.modelVersion,
+    contributors: a.contributors.map((c) => ({
+      channel: c.channel,
+      value: c.value,
+      normal_low: c.normalLow,
+      normal_high: c.normalHigh,
+      z_score: c.zScore,
+    })),
+    run_id: runId,
+    version: alertVersion(a),
+  };
+}
+
+export function deadLetterRow(d: DeadLetter): Row {
+  return {
+    stream: d.stream,
+    source_topic: d.sourceTopic,
+    source_partition: d.sourcePartition,
+    source_offset: d.sourceOffset,
+    key_base64: d.key === null ? null : Buffer.from(d.key).toString('base64'),
+    value_base64: d.value === null ? null : Buffer.from(d.value).toString('base64'),
+    reason: d.reason,
+    message: d.message,
+    received_at: d.receivedAt,
+  };
+}

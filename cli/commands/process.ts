@@ -1,0 +1,65 @@
+/**
+ * `vigil process --stream sensors|orders`: runs one stream processor (one consumer group member) until Ctrl-C
+ * or SIGTERM, serving /metrics on VIGIL_METRICS_PORT. Start several for scale-out: they share partitions.
+ */
+import type { Command } from 'commander';
+import { createClickHouse } from '../../adapters/clickhouse/index.js';
+import { createMetricsRegistry, serveMetrics } from '../../adapters/metrics.js';
+import { assetTypes } from '../../core/plant/catalogue.js';
+import type { StreamName } from '../../core/scoring/index.js';
+import { StreamProcessor } from '../../stream-processors/processor.js';
+import type { CliContext } from '../context.js';
+import { cliError } from '../errors.js';
+import { modelSourceFor } from '../model-source.js';
+import { untilSignal } from '../signals.js';
+
+export function subjectsOf(stream: StreamName): string[] {
+  return stream === 'sensors' ? assetTypes() : ['store'];
+}
+
+export function registerProcess(program: Command, ctx: CliContext): void {
+  program
+    .command('process')
+    .description('run a stream processor: event-time features, ONNX scoring, alerts, exactly-once results')
+    .requiredOption('--stream <name>', 'sensors or orders')
+    .option('--group <id>', 'consumer group id (default vigil-processor-<stream>)')
+    .action(async (o: { stream: string; group?: string }) => {
+      if (o.stream !== 'sensors' && o.stream !== 'orders') {
+        throw cliError('VIGIL_CLI_USAGE', { detail: `--stream must be sensors or orders, got "${o.stream}"` });
+      }
+      const config = ctx.config();
+      const logger = ctx.logger();
+      const clickhouse = await createClickHouse(config, logger);
+      const metrics = createMetricsRegistry();
+      const server = await serveMetrics(metrics, config.api.host, config.processor.metricsPort);
+      let fatal: unknown;
+      const stopped = new AbortController();
+      const processor = new StreamProcessor({
+        stream: o.stream,
+        config,
+        logger,
+        clickhouse,
+        metrics,
+        models: await modelSourceFor(ctx, clickhouse),
+        subjects: subjectsOf(o.stream),
+        publishAllInferences: config.processor.publishAllInferences,
+        ...(o.group ? { groupId: o.group } : {}),
+        onFatal: (error) => {
+          fatal = error;
+          stopped.abort();
+        },
+      });
+      try {
+        await processor.start();
+        ctx.out.write(
+          `processing ${o.stream}; metrics at http://${config.api.host}:${config.processor.metricsPort}/metrics (Ctrl-C stops)\n`,
+        );
+        await untilSignal(stopped.signal);
+      } finally {
+        await processor.stop();
+        server.close();
+        await clickhouse.close();
+      }
+      if (fatal !== undefined) throw fatal;
+    });
+}

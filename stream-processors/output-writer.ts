@@ -1,0 +1,155 @@
+/**
+ * Makes one batch's outputs durable: ClickHouse first (raw events, features, inferences, alerts, dead letters:
+ * the source of truth queries read), then Kafka (inferences, alerts, dead letters for downstream consumers).
+ * Only after both succeed may the batch's offsets be committed (contract 5). ClickHouse rows are idempotent
+ * (ReplacingMergeTree keys), so a retry after a crash replaces rather than duplicates; Kafka outputs are
+ * at-least-once and carry their ids (inferenceId, alertId, source coordinates) for consumers to deduplicate.
+ */
+import type { Message, Producer } from 'kafkajs';
+import type { ClickHouse } from '../adapters/clickhouse/index.js';
+import { alertRow, deadLetterRow, featureRow, inferenceRow } from '../adapters/clickhouse/rows.js';
+import type { Row } from '../adapters/clickhouse/types.js';
+import { toKafkaError } from '../adapters/kafka/kafka-errors.js';
+import type { Alert, DeadLetter, Inference } from '../core/events/types.js';
+import type { FeatureRow } from '../core/scoring/index.js';
+import type { TopicSpec } from '../core/topics.js';
+
+export interface Encoder<T> {
+  encode(value: T): Buffer;
+}
+
+export interface OutputTopics {
+  readonly inferences: TopicSpec;
+  readonly alerts: TopicSpec;
+  readonly deadLetters: TopicSpec;
+}
+
+export interface OutputCodecs {
+  readonly inference: Encoder<Inference>;
+  readonly alert: Encoder<Alert>;
+  readonly deadLetter: Encoder<DeadLetter>;
+}
+
+export interface BatchOutputs {
+  readonly rawTable: string;
+  readonly raw: readonly Row[];
+  readonly features: readonly FeatureRow[];
+  readonly inferences: readonly Inference[];
+  readonly alerts: readonly Alert[];
+  readonly deadLetters: readonly DeadLetter[];
+}
+
+export interface OutputWriterOptions {
+  readonly clickhouse: ClickHouse;
+  readonly producer: Producer;
+  readonly topics: OutputTopics;
+  readonly codecs: OutputCodecs;
+  readonly brokers: readonly string[];
+  /** Publish every inference to Kafka (true) or only anomalous ones (false). */
+  readonly publishAllInferences: boolean;
+}
+
+export class OutputWriter {
+  readonly #o: OutputWriterOptions;
+
+  constructor(options: OutputWriterOptions) {
+    this.#o = options;
+  }
+
+  async write(outputs: BatchOutputs): Promise<void> {
+    await this.#toClickHouse(outputs);
+    await this.#toKafka(outputs);
+  }
+
+  async #toClickHouse(o: BatchOutputs): Promise<void> {
+    const ch = this.#o.clickhouse;
+    // Dead letters and raw events first: if the process dies between inserts, a restart re-writes them all.
+    await ch.insertRows('dead_letters', o.deadLetters.map(deadLetterRow));
+    await ch.insertRows(o.rawTable, o.raw);
+    await ch.insertRows(
+      'features',
+      o.features.map((f) => featureRow(f)),
+    );
+    await ch.insertRows(
+      'inferences',
+      o.inferences.map((i) => inferenceRow(i)),
+    );
+    await ch.insertRows(
+      'alerts',
+      o.alerts.map((a) => alertRow(a)),
+    );
+  }
+
+  async #toKafka(o: BatchOutputs): Promise<void> {
+    const { topics, codecs, publishAllInferences } = this.#o;
+    const topicMessages: { topic: string; messages: Message[] }[] = [];
+    const inferences = publishAllInferences ? o.inferences : o.inferences.filter((i) => i.anomaly);
+    if (inferences.length > 0) {
+      topicMessages.push({
+        topic: topics.inferences.name,
+        messages: inferences.map((i) => ({
+          key: i.key,
+          value: codecs.inference.encode(i),
+          timestamp: String(i.eventTime),
+        })),
+      });
+    }
+    if (o.alerts.length > 0) {
+      topicMessages.push({
+        topic: topics.alerts.name,
+        messages: o.alerts.map((a) => ({ key: a.key, value: codecs.alert.encode(a), timestamp: String(a.eventTime) })),
+      });
+    }
+    if (o.deadLetters.length > 0) {
+      topicMessages.push({
+        topic: topics.deadLetters.name,
+        messages: o.deadLetters.map((d) => ({
+          key: d.key === null ? null : Buffer.from(d.key),
+          value: codecs.deadLetter.encode(d),
+          timestamp: String(d.receivedAt),
+        })),
+      });
+    }
+    for (const chunk of chunksOf(topicMessages, MAX_REQUEST_BYTES)) {
+      try {
+        await this.#o.producer.sendBatch({ topicMessages: chunk, acks: -1 });
+      } catch (error) {
+        throw toKafkaError(error, { operation: 'publishing processor outputs', brokers: this.#o.brokers });
+      }
+    }
+  }
+}
+
+/**
+ * Kafka refuses a record batch over the broker's message.max.bytes (1 MiB by default) and kafkajs sends one
+ * record batch per partition per request: requests are cut well below it.
+ */
+const MAX_REQUEST_BYTES = 512 * 1024;
+
+type TopicMessages = { topic: string; messages: Message[] };
+
+function chunksOf(topicMessages: readonly TopicMessages[], maxBytes: number): TopicMessages[][] {
+  const chunks: TopicMessages[][] = [];
+  let current: TopicMessages[] = [];
+  let bytes = 0;
+  for (const { topic, messages } of topicMessages) {
+    let open: TopicMessages | undefined;
+    for (const message of messages) {
+      const size = (message.value as Buffer | null)?.length ?? 0;
+      if (bytes + size > maxBytes && bytes > 0) {
+        chunks.push(current);
+        current = [];
+        open = undefined;
+        bytes = 0;
+      }
+      if (open === undefined) {
+        open = { topic, messages: [] };
+        current.push(open);
+      }
+      open.messages.push(message);
+      bytes += size;
+    }
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}

@@ -1,0 +1,483 @@
+/**
+ * `vigil process --stream sensors|orders`: one Kafka consumer group member. Per fetched batch (one partition):
+ * decode + contract checks → scoring pipeline → outputs durable (ClickHouse, then Kafka) → offset committed with
+ * its restore point. See README.md for the delivery and restore design.
+ *
+ * Failure policy, decided here and nowhere else: bad records become dead letters and the stream goes on;
+ * transient trouble (ClickHouse, registry or Kafka unavailable) pauses the batch and retries with backoff,
+ * heartbeating so the group keeps the partition, and sends nothing to the dead letters; anything else stops the
+ * processor (a bug or a misconfiguration: better loud than wrong).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Admin, Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
+import { Partitioners } from 'kafkajs';
+import type { ClickHouse } from '../adapters/clickhouse/index.js';
+import { createKafkaClient } from '../adapters/kafka/client.js';
+import { createEventCodec } from '../adapters/kafka/event-codec.js';
+import { toKafkaError } from '../adapters/kafka/kafka-errors.js';
+import type { Logger } from '../adapters/logger.js';
+import type { Registry } from '../adapters/metrics.js';
+import { createRegistryClient } from '../adapters/registry/client.js';
+import { lookupSchemaIds } from '../adapters/registry/register-schemas.js';
+import type { Config } from '../core/config/index.js';
+import { describeError, isVigilError } from '../core/errors.js';
+import { deadLetterReasonOf } from '../core/events/errors.js';
+import type { DeadLetter, DeadLetterReason, ModelEvent, Order, SensorReading } from '../core/events/types.js';
+import { DEFAULT_RETRY, withRetry } from '../core/retry.js';
+import type { PipelineItem, ScoredBatch, StreamName } from '../core/scoring/index.js';
+import { topicsFromConfig } from '../core/topics.js';
+import { BatchLifecycle } from './batch-lifecycle.js';
+import { decodeCheckpoint, encodeCheckpointMetadata } from './checkpoint.js';
+import { LiveModels, type ModelSource } from './live-models.js';
+import { type ProcessorMetrics, processorMetrics } from './metrics.js';
+import { OutputWriter } from './output-writer.js';
+import { PartitionState } from './partition-state.js';
+import { type StreamRuntime, streamRuntime } from './streams.js';
+
+type AnyEvent = SensorReading | Order;
+
+export interface ProcessorOptions {
+  readonly stream: StreamName;
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly clickhouse: ClickHouse;
+  readonly metrics: Registry;
+  readonly models: ModelSource;
+  /** Consumer group (default `vigil-processor-<stream>`); instances of one group share partitions. */
+  readonly groupId?: string;
+  /** Subjects to load models for at start (asset types, or `store`). */
+  readonly subjects: readonly string[];
+  /** Publish every inference to Kafka, not only anomalies (default true). */
+  readonly publishAllInferences?: boolean;
+  /** Called when the processor stops on an error it must not survive. */
+  readonly onFatal?: (error: unknown) => void;
+}
+
+const OUTAGE_RETRY = {
+  ...DEFAULT_RETRY,
+  initialDelayMs: 250,
+  maxDelayMs: 10_000,
+  maxAttempts: Number.POSITIVE_INFINITY,
+};
+
+export class StreamProcessor {
+  readonly #o: ProcessorOptions;
+  readonly #log: Logger;
+  readonly #metrics: ProcessorMetrics;
+  readonly #runtime: StreamRuntime<AnyEvent>;
+  readonly #groupId: string;
+  readonly #models: LiveModels;
+  readonly #partitions = new Map<number, PartitionState<AnyEvent>>();
+  #consumer: Consumer | undefined;
+  #control: Consumer | undefined;
+  #producer: Producer | undefined;
+  #admin: Admin | undefined;
+  #writer: OutputWriter | undefined;
+  #decode: ((bytes: Buffer) => AnyEvent | undefined) | undefined;
+  #prepare: ((values: (Buffer | null)[]) => Promise<void> | undefined) | undefined;
+  #stopping = new AbortController();
+  /** Events scored since start (tests and the demo banner). */
+  scoredEvents = 0;
+
+  constructor(options: ProcessorOptions) {
+    this.#o = options;
+    this.#runtime = streamRuntime(options.stream, options.config);
+    this.#groupId = options.groupId ?? `vigil-processor-${options.stream}`;
+    this.#log = options.logger.child({ component: 'processor', stream: options.stream });
+    this.#metrics = processorMetrics(options.metrics);
+    this.#models = new LiveModels({
+      stream: options.stream,
+      featureSetOf: (s) => this.#runtime.definition.featureSet(s),
+      source: options.models,
+      logger: options.logger,
+      metrics: this.#metrics,
+    });
+  }
+
+  get models(): LiveModels {
+    return this.#models;
+  }
+
+  async start(): Promise<void> {
+    const { config } = this.#o;
+    const topics = topicsFromConfig(config);
+    const registry = createRegistryClient(config);
+    const ids = new Map(
+      (
+        await lookupSchemaIds(registry, [this.#runtime.topic, topics.inferences, topics.alerts, topics.deadLetters])
+      ).map((r) => [r.topic, r.id]),
+    );
+    const input = createEventCodec(this.#runtime.topic.valueSchema, registry, {
+      schemaId: ids.get(this.#runtime.topic.name)!,
+    });
+    this.#decode = (bytes) => input.decodeCached(bytes) as AnyEvent | undefined;
+    this.#prepare = (values) => input.prepareBatch(values);
+    await this.#models.loadAll(this.#o.subjects);
+
+    const kafka = createKafkaClient(config, this.#o.logger, { clientIdSuffix: `processor-${this.#o.stream}` });
+    this.#admin = kafka.admin();
+    this.#producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 5_000 },
+    });
+    this.#writer = new OutputWriter({
+      clickhouse: this.#o.clickhouse,
+      producer: this.#producer,
+      topics: { inferences: topics.inferences, alerts: topics.alerts, deadLetters: topics.deadLetters },
+      codecs: {
+        inference: createEventCodec('inference', registry, { schemaId: ids.get(topics.inferences.name)! }),
+        alert: createEventCodec('alert', registry, { schemaId: ids.get(topics.alerts.name)! }),
+        deadLetter: createEventCodec('dead-letter', registry, { schemaId: ids.get(topics.deadLetters.name)! }),
+      },
+      brokers: config.kafka.brokers,
+      publishAllInferences: this.#o.publishAllInferences ?? true,
+    });
+    this.#consumer = kafka.consumer({
+      groupId: this.#groupId,
+      // Long batches (a ClickHouse outage) heartbeat explicitly; the session timeout bounds a dead member.
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      maxBytesPerPartition: 1_048_576,
+    });
+    // Every (re)assignment rebuilds partition state from the committed restore points.
+    this.#consumer.on(this.#consumer.events.GROUP_JOIN, () => this.#partitions.clear());
+    await this.#connect(async () => {
+      await this.#admin!.connect();
+      await this.#producer!.connect();
+      await this.#consumer!.connect();
+      await this.#consumer!.subscribe({ topic: this.#runtime.topic.name, fromBeginning: true });
+    });
+    await this.#startControlConsumer(kafka, registry, topics.modelControl.name);
+    await this.#consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => this.#eachBatch(payload),
+    });
+    this.#log.info(
+      { group: this.#groupId, topic: this.#runtime.topic.name, models: this.#models.describe() },
+      'processor started',
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping.abort(new Error('processor stopping'));
+    await this.#control?.disconnect().catch(() => {});
+    await this.#consumer
+      ?.disconnect()
+      .catch((e: unknown) => this.#log.warn({ err: describeError(e) }, 'consumer disconnect'));
+    await this.#producer?.disconnect().catch(() => {});
+    await this.#admin?.disconnect().catch(() => {});
+    await this.#models.close();
+    this.#log.info({ scored: this.scoredEvents }, 'processor stopped');
+  }
+
+  async #connect(fn: () => Promise<void>): Promise<void> {
+    try {
+      await fn();
+    } catch (error) {
+      throw toKafkaError(error, { operation: 'starting the processor', brokers: this.#o.config.kafka.brokers });
+    }
+  }
+
+  async #startControlConsumer(
+    kafka: ReturnType<typeof createKafkaClient>,
+    registry: ReturnType<typeof createRegistryClient>,
+    topic: string,
+  ) {
+    const codec = createEventCodec('model-event', registry);
+    // A group of its own per instance: every processor must see every announcement.
+    this.#control = kafka.consumer({ groupId: `${this.#groupId}-control-${randomUUID()}` });
+    await this.#connect(async () => {
+      await this.#control!.connect();
+      await this.#control!.subscribe({ topic, fromBeginning: false });
+    });
+    await this.#control.run({
+      eachMessage: async ({ message }) => {
+        if (message.value === null) return;
+        try {
+          const event = (await codec.decode(message.value)) as ModelEvent;
+          if (event.stream === this.#o.stream || event.modelName.startsWith(`${this.#o.stream}-`)) {
+            this.#log.info(
+              { model: event.modelName, action: event.action, version: event.version },
+              'model change announced',
+            );
+            this.#models.requestReload(event.modelName);
+          }
+        } catch (error) {
+          this.#log.error({ err: describeError(error) }, 'unreadable model-control message ignored');
+        }
+      },
+    });
+  }
+
+  /** Runs `fn` until it succeeds, waiting out transient outages; other errors propagate. */
+  async #durably<T>(what: string, fn: () => Promise<T>, heartbeat: () => Promise<void>): Promise<T> {
+    let paused = false;
+    try {
+      return await withRetry(
+        async () => {
+          if (paused) await heartbeat();
+          return fn();
+        },
+        OUTAGE_RETRY,
+        {
+          signal: this.#stopping.signal,
+          onRetry: (error, attempt, delayMs) => {
+            paused = true;
+            this.#metrics.paused.set({ stream: this.#o.stream }, 1);
+            this.#log.warn(
+              { what, attempt, delayMs, err: describeError(error) },
+              'transient failure; pausing and retrying',
+            );
+          },
+        },
+      );
+    } finally {
+      if (paused) this.#metrics.paused.set({ stream: this.#o.stream }, 0);
+    }
+  }
+
+  async #partitionState(
+    topic: string,
+    partition: number,
+    heartbeat: () => Promise<void>,
+  ): Promise<PartitionState<AnyEvent>> {
+    const existing = this.#partitions.get(partition);
+    if (existing) return existing;
+    const state = new PartitionState(this.#runtime, this.#models);
+    const committed = await this.#durably(
+      'reading the committed offset',
+      async () => {
+        try {
+          const [entry] = await this.#admin!.fetchOffsets({ groupId: this.#groupId, topics: [topic] });
+          return entry?.partitions.find((p) => p.partition === partition);
+        } catch (error) {
+          throw toKafkaError(error, { operation: 'fetching committed offsets', brokers: this.#o.config.kafka.brokers });
+        }
+      },
+      heartbeat,
+    );
+    if (committed !== undefined && Number(committed.offset) >= 0) {
+      const checkpoint = decodeCheckpoint(committed.offset, committed.metadata);
+      const replayed = await this.#durably(
+        'restoring partition state',
+        () => state.restore(this.#runtime, this.#o.clickhouse, topic, partition, checkpoint),
+        heartbeat,
+      );
+      this.#metrics.restored.inc({ stream: this.#o.stream }, replayed);
+      this.#log.info({ partition, ...checkpoint, replayed }, 'partition state restored');
+    }
+    this.#partitions.set(partition, state);
+    return state;
+  }
+
+  async #eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, heartbeat, isRunning, isStale } = payload;
+    if (batch.messages.length === 0 || !isRunning() || isStale()) return;
+    const stream = this.#o.stream;
+    const lifecycle = new BatchLifecycle();
+    try {
+      await this.#models.applyPending();
+      const state = await this.#partitionState(batch.topic, batch.partition, heartbeat);
+      const receivedAt = Date.now();
+      const { items, deadLetters } = await this.#decodeBatch(
+        batch.topic,
+        batch.partition,
+        batch.messages,
+        receivedAt,
+        heartbeat,
+      );
+      const scored = await state.pipeline.process(items, {
+        emit: true,
+        scoredAt: Date.now(),
+        now: () => performance.now(),
+      });
+      const scoredAt = Date.now();
+      deadLetters.push(...this.#unusable(scored, batch.messages, receivedAt));
+      lifecycle.to('processed');
+
+      const sinkStarted = performance.now();
+      await this.#durably(
+        'writing outputs',
+        () =>
+          this.#writer!.write({
+            rawTable: this.#runtime.rawTable,
+            raw: scored.accepted.map((i) => this.#runtime.rawRow(i.event, i.source)),
+            features: scored.features,
+            inferences: scored.inferences,
+            alerts: scored.alerts,
+            deadLetters,
+          }),
+        heartbeat,
+      );
+      const durableAt = Date.now();
+      lifecycle.to('flushed');
+      state.track(scored.accepted, this.#runtime);
+
+      const last = batch.messages[batch.messages.length - 1]!.offset;
+      const next = (BigInt(last) + 1n).toString();
+      if (!isRunning() || isStale()) return;
+      await this.#consumer!.commitOffsets([
+        {
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: next,
+          metadata: encodeCheckpointMetadata(state.tracker.restoreFrom(next)),
+        },
+      ]);
+      payload.resolveOffset(last);
+      lifecycle.to('committed');
+
+      this.#observe(batch.messages.length, items.length, scored, deadLetters, sinkStarted, scoredAt, durableAt);
+      this.#metrics.lag.set(
+        { stream, partition: String(batch.partition) },
+        Math.max(0, Number(batch.highWatermark) - Number(next)),
+      );
+    } catch (error) {
+      if (lifecycle.state !== 'committed') lifecycle.to('failed');
+      if (this.#stopping.signal.aborted) return;
+      if (isRebalance(error)) {
+        this.#log.info(
+          { partition: batch.partition, err: describeError(error) },
+          'batch abandoned by a rebalance; the new owner re-processes it',
+        );
+        return;
+      }
+      this.#log.fatal(
+        { partition: batch.partition, err: describeError(error) },
+        'processor stopping on a non-transient error',
+      );
+      this.#o.onFatal?.(error);
+      throw error;
+    }
+  }
+
+  async #decodeBatch(
+    topic: string,
+    partition: number,
+    messages: KafkaMessage[],
+    receivedAt: number,
+    heartbeat: () => Promise<void>,
+  ): Promise<{ items: PipelineItem<AnyEvent>[]; deadLetters: DeadLetter[] }> {
+    await this.#durably(
+      'looking up writer schemas',
+      async () => this.#prepare!(messages.map((m) => m.value)),
+      heartbeat,
+    );
+    const items: PipelineItem<AnyEvent>[] = [];
+    const deadLetters: DeadLetter[] = [];
+    for (const message of messages) {
+      const dead = (reason: DeadLetterReason, text: string) =>
+        deadLetters.push(this.#deadLetter(topic, partition, message, reason, text, receivedAt));
+      let event: AnyEvent | undefined;
+      try {
+        event = this.#decode!(message.value ?? Buffer.alloc(0));
+      } catch (error) {
+        const reason = deadLetterReasonOf(error);
+        if (reason === undefined) throw error;
+        dead(reason, describeError(error));
+        continue;
+      }
+      if (event === undefined) {
+        dead('UNKNOWN_SCHEMA', 'writer schema could not be prepared');
+        continue;
+      }
+      const check = this.#runtime.validate(event, receivedAt);
+      if (!check.ok) {
+        dead(check.reason, check.message);
+        continue;
+      }
+      items.push({ event, source: { topic, partition, offset: message.offset } });
+    }
+    return { items, deadLetters };
+  }
+
+  /** Late events and events of unknown subjects, with their original bytes. */
+  #unusable(scored: ScoredBatch<AnyEvent>, messages: KafkaMessage[], receivedAt: number): DeadLetter[] {
+    if (scored.late.length === 0 && scored.unknownSubject.length === 0) return [];
+    const byOffset = new Map(messages.map((m) => [m.offset, m]));
+    const out: DeadLetter[] = [];
+    const add = (items: readonly PipelineItem<AnyEvent>[], reason: DeadLetterReason, text: string) => {
+      for (const item of items) {
+        const message = byOffset.get(item.source.offset)!;
+        out.push(this.#deadLetter(item.source.topic, item.source.partition, message, reason, text, receivedAt));
+      }
+    };
+    add(scored.late, 'LATE', 'event time is older than its key newest event minus the allowed lateness');
+    add(scored.unknownSubject, 'CONTRACT_VIOLATION', 'no feature set for this asset type');
+    return out;
+  }
+
+  #deadLetter(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    reason: DeadLetterReason,
+    text: string,
+    receivedAt: number,
+  ): DeadLetter {
+    return {
+      stream: this.#o.stream,
+      sourceTopic: topic,
+      sourcePartition: partition,
+      sourceOffset: message.offset,
+      key: message.key,
+      value: message.value,
+      reason,
+      message: text,
+      receivedAt,
+    };
+  }
+
+  #observe(
+    consumed: number,
+    decoded: number,
+    scored: ScoredBatch<AnyEvent>,
+    deadLetters: readonly DeadLetter[],
+    sinkStarted: number,
+    scoredAt: number,
+    durableAt: number,
+  ): void {
+    const stream = this.#o.stream;
+    const m = this.#metrics;
+    m.consumed.inc({ stream }, consumed);
+    m.decoded.inc({ stream }, decoded);
+    m.batchSize.observe({ stream }, consumed);
+    if (scored.late.length > 0) m.late.inc({ stream }, scored.late.length);
+    if (scored.duplicates > 0) m.duplicate.inc({ stream }, scored.duplicates);
+    for (const d of deadLetters) m.deadLetters.inc({ stream, reason: d.reason });
+    m.modelSeconds.observe({ stream }, scored.modelMs / 1000);
+    m.sinkSeconds.observe({ stream }, (performance.now() - sinkStarted) / 1000);
+    for (const i of scored.inferences) {
+      m.scored.inc({ stream, model_role: i.modelRole });
+      if (i.anomaly) m.anomalies.inc({ stream, model_role: i.modelRole });
+      if (i.modelRole === 'production') {
+        this.scoredEvents++;
+        m.eventToScore.observe({ stream }, Math.max(0, scoredAt - i.eventTime) / 1000);
+        m.eventToDurable.observe({ stream }, Math.max(0, durableAt - i.eventTime) / 1000);
+      }
+    }
+    for (const a of scored.alerts) m.alerts.inc({ stream, severity: a.severity, state: a.state });
+  }
+}
+
+const REBALANCE_TYPES = new Set([
+  'REBALANCE_IN_PROGRESS',
+  'ILLEGAL_GENERATION',
+  'UNKNOWN_MEMBER_ID',
+  'NOT_COORDINATOR',
+]);
+
+/** kafkajs protocol errors that mean "this member lost the partition": not a failure of ours. */
+function isRebalance(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 4; depth++) {
+    const type = (e as { type?: string }).type;
+    if (type !== undefined && REBALANCE_TYPES.has(type)) return true;
+    if (e.name === 'KafkaJSStaleTopicMetadataAssignment') return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return isVigilError(error) && /rebalanc/i.test(error.message);
+}
