@@ -2,9 +2,9 @@ import { configOptions } from './index.js';
 
 /** The README's configuration table, generated from the option declarations so it cannot drift. */
 export function configMarkdownTable(): string {
-  const escape = (s: string) => s.replaceAll('|', '\\|');
+  const escapePipes = (s: string) => s.replaceAll('|', '\\|');
   const rows = configOptions().map(
-    (o) => `| \`${o.env}\` | ${o.default === undefined ? '(unset)' : `\`${escape(o.default)}\``} | ${escape(o.doc)} |`,
+    (o) => `| \`${o.env}\` | ${o.default === undefined ? '(unset)' : `\`${escapePipes(o.default)}\``} | ${escapePipes(o.doc)} |`,
   );
   return ['| variable | default | meaning |', '|---|---|---|', ...rows].join('\n');
 }
