@@ -4,7 +4,8 @@ import { configOptions } from './index.js';
 export function configMarkdownTable(): string {
   const escapePipes = (s: string) => s.replaceAll('|', '\\|');
   const rows = configOptions().map(
-    (o) => `| \`${o.env}\` | ${o.default === undefined ? '(unset)' : `\`${escapePipes(o.default)}\``} | ${escapePipes(o.doc)} |`,
+    (o) =>
+      `| \`${o.env}\` | ${o.default === undefined ? '(unset)' : `\`${escapePipes(o.default)}\``} | ${escapePipes(o.doc)} |`,
   );
   return ['| variable | default | meaning |', '|---|---|---|', ...rows].join('\n');
 }
