@@ -95,7 +95,9 @@ async function fixtureScorer(): Promise<{ card: ModelCard; scorer: BatchScorer; 
     async scoreBatch(rows, n) {
       const width = rows.length / n;
       const picked = new Float32Array(n * picks.length);
-      for (let r = 0; r < n; r++) picks.forEach((c, j) => (picked[r * picks.length + j] = rows[r * width + c]!));
+      for (let r = 0; r < n; r++) {
+        for (let j = 0; j < picks.length; j++) picked[r * picks.length + j] = rows[r * width + picks[j]!]!;
+      }
       return onnx.scoreBatch(picked, n);
     },
   };
