@@ -13,4 +13,5 @@ export {
   openModelRegistry,
   processorFeatureSets,
 } from './open-model-registry.js';
+export { openModelVersion } from './open-version.js';
 export { previousProduction, productionStack } from './production-history.js';

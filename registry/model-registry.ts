@@ -16,7 +16,6 @@
 import type { ClickHouse } from '../adapters/clickhouse/index.js';
 import type { Logger } from '../adapters/logger.js';
 import type { ModelStore, StoredModel } from '../adapters/model-store/index.js';
-import { openModelDir } from '../adapters/onnx/index.js';
 import type { ModelCard } from '../core/model/card.js';
 import { contractDifferences, type ProcessorFeatureSet } from '../core/model/contract.js';
 import { modelError } from '../core/model/errors.js';
@@ -25,6 +24,7 @@ import type { ModelChangeEvent, ModelChangeRequest, ModelRegistry, ModelVersionI
 import type { ModelAnnouncer } from './control-topic.js';
 import { registryError } from './errors.js';
 import { cardEvidence, judgeRegression, type RegressionVerdict, requireReason, sameEvaluationSet } from './gates.js';
+import { openModelVersion } from './open-version.js';
 import { previousProduction } from './production-history.js';
 import { rescoreHeldOut } from './regression-evaluation.js';
 import { appendEvent, readEvents, readVersions, type StoredVersion, writeVersions } from './version-table.js';
@@ -94,7 +94,7 @@ export class ClickHouseModelRegistry implements ModelRegistry {
     // Hash checked by the store; loadable ONNX + parity checked against the card's own feature set here (the
     // processors' feature set is a promotion gate: a model for a feature set not deployed yet may wait registered).
     const stored = await this.#deps.store.put(dir);
-    await this.#checkRuns(stored, stored.card.featureSet);
+    await this.#checkRuns(stored.card, stored.card.featureSet);
     const { card } = stored;
     const [existing] = await readVersions(this.#deps.ch, { name: card.name, version: card.version });
     if (existing !== undefined) {
@@ -243,9 +243,9 @@ export class ClickHouseModelRegistry implements ModelRegistry {
     return registryError('VIGIL_MODELS_UNKNOWN_MODEL', { name, known: names.join(', ') || 'none' });
   }
 
-  /** Loads the stored model against `featureSet` (contract, hash, ONNX, I/O, parity), then releases it. */
-  async #checkRuns(stored: StoredModel, featureSet: ProcessorFeatureSet): Promise<void> {
-    const opened = await openModelDir(stored.dir, featureSet);
+  /** Loads the stored file with `card` against `featureSet` (contract, hash, ONNX, I/O, parity), then releases it. */
+  async #checkRuns(card: ModelCard, featureSet: ProcessorFeatureSet): Promise<void> {
+    const opened = await openModelVersion(this.#deps.store, { onnxSha256: card.onnx.sha256, card }, featureSet);
     await opened.scorer.close();
   }
 
@@ -259,8 +259,8 @@ export class ClickHouseModelRegistry implements ModelRegistry {
       });
     }
     const stored = await this.#deps.store.verified(version);
-    await this.#checkRuns(stored, featureSet);
-    return { stored, featureSet };
+    await this.#checkRuns(version.card, featureSet);
+    return { stored: { ...stored, card: version.card, cardText: version.cardText }, featureSet };
   }
 
   async #regression(
@@ -281,7 +281,7 @@ export class ClickHouseModelRegistry implements ModelRegistry {
     const production = await this.#deps.store.verified(current);
     const { evidence, why } = await rescoreHeldOut(
       { card: candidate.card, dir: candidate.dir },
-      { card: production.card as ModelCard, dir: production.dir },
+      { card: current.card, dir: production.dir },
       this.#deps.datasetsDir,
     );
     return judgeRegression(evidence, tolerance, why);

@@ -69,11 +69,15 @@ export class ModelStore {
     return join(this.root, info.onnxSha256);
   }
 
-  /** Copies a trained model directory into the store (a no-op when its ONNX file is already there). */
+  /**
+   * Copies a trained model directory into the store (a no-op when its ONNX file is already there). Returns the
+   * source's card: when several cards share one ONNX file (same file, another version label), the entry keeps the
+   * first card.json while the registry keeps each version's own card.
+   */
   async put(sourceDir: string): Promise<StoredModel> {
     const { card, cardText, onnx } = await readModelDir(sourceDir);
     const dir = this.dirOf({ onnxSha256: card.onnx.sha256 });
-    if (existsSync(dir)) return this.verified({ onnxSha256: card.onnx.sha256 });
+    if (existsSync(dir)) return { ...(await this.verified({ onnxSha256: card.onnx.sha256 })), card, cardText };
     const tmp = join(this.root, `.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
     try {
       await mkdir(tmp, { recursive: true });
@@ -85,7 +89,7 @@ export class ModelStore {
     } catch (error) {
       await rm(tmp, { recursive: true, force: true });
       // Another process stored the same file meanwhile: theirs is as good as ours once verified.
-      if (existsSync(dir)) return this.verified({ onnxSha256: card.onnx.sha256 });
+      if (existsSync(dir)) return { ...(await this.verified({ onnxSha256: card.onnx.sha256 })), card, cardText };
       throw modelStoreError('VIGIL_MODELS_STORE_FAILED', { dir: this.root, reason: (error as Error).message }, error);
     }
     return { dir, card, cardText };
