@@ -69,7 +69,7 @@ async function train(seed: number, out: string): Promise<void> {
 }
 
 /** A copy of a trained model directory with its card edited (the ONNX file and its hash stay valid). */
-function variant(source: string, name: string, edit: (card: Record<string, any>) => void): string {
+function variant(source: string, name: string, edit: (card: CardJson) => void): string {
   const dir = join(work, name);
   cpSync(source, dir, { recursive: true });
   const card = JSON.parse(readFileSync(join(dir, 'card.json'), 'utf8'));
@@ -85,6 +85,15 @@ async function refusal(promise: Promise<unknown>): Promise<Error & { code?: stri
     return error as Error & { code?: string };
   }
   throw new Error('expected a refusal');
+}
+
+/** The fields of a parsed card.json the tests edit. */
+interface CardJson {
+  name: string;
+  version: string;
+  featureSet: { version: string };
+  onnx: { sha256: string };
+  metrics: { overall: { f1: number } };
 }
 
 const A = join(work, 'a');
@@ -241,7 +250,7 @@ describe('model lifecycle', () => {
   });
 
   it('refuses a regression unless forced with a reason, which the audit trail keeps', async () => {
-    const f1 = (value: number) => (card: Record<string, any>) => {
+    const f1 = (value: number) => (card: CardJson) => {
       card.name = 'sensors-pump-gate';
       card.version = `f1-${value}`;
       card.metrics.overall.f1 = value;
