@@ -35,7 +35,9 @@ export function kafkaAnnouncer(deps: KafkaAnnouncerDeps): ModelAnnouncer {
   async function connect() {
     const [registered] = await lookupSchemaIds(deps.schemaRegistry, [deps.topic]);
     const codec = createEventCodec('model-event', deps.schemaRegistry, { schemaId: registered!.id });
-    const producer = deps.kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
+    // One message per change, acks=all, one in flight: ordered without the idempotent producer (whose retry limit
+    // clashes with the client's retry policy).
+    const producer = deps.kafka.producer({ allowAutoTopicCreation: false, maxInFlightRequests: 1 });
     await call('connecting the model-control producer', () => producer.connect());
     return { producer, encode: (e: ModelEvent) => codec.encode(e) };
   }
