@@ -137,9 +137,9 @@ export class StreamProcessor {
     this.#consumer = kafka.consumer({
       groupId: this.#groupId,
       // Long batches (a ClickHouse outage) heartbeat explicitly; the session timeout bounds a dead member.
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
-      maxBytesPerPartition: 1_048_576,
+      sessionTimeout: config.processor.sessionTimeoutMs,
+      heartbeatInterval: Math.max(500, Math.floor(config.processor.sessionTimeoutMs / 10)),
+      maxBytesPerPartition: config.processor.maxBatchBytes,
     });
     // Every (re)assignment rebuilds partition state from the committed restore points.
     this.#consumer.on(this.#consumer.events.GROUP_JOIN, () => this.#partitions.clear());

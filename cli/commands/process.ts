@@ -49,12 +49,14 @@ export function registerProcess(program: Command, ctx: CliContext): void {
           stopped.abort();
         },
       });
+      // Listening before start: a SIGTERM while starting still stops cleanly once started.
+      const signalled = untilSignal(stopped.signal);
       try {
         await processor.start();
         ctx.out.write(
           `processing ${o.stream}; metrics at http://${config.api.host}:${config.processor.metricsPort}/metrics (Ctrl-C stops)\n`,
         );
-        await untilSignal(stopped.signal);
+        await signalled;
       } finally {
         await processor.stop();
         server.close();

@@ -1,18 +1,30 @@
 import { option, section } from '../option.js';
-import { boolean, nonEmpty, port } from '../parsers.js';
+import { boolean, durationMs, nonEmpty, nonNegativeInt, positiveInt } from '../parsers.js';
 
 export const processor = section('processor', {
   metricsPort: option({
     env: 'VIGIL_METRICS_PORT',
     default: '9464',
-    doc: 'Port of /metrics for roles without the API (`vigil process`); the demo serves metrics on the API port instead.',
-    schema: port,
+    doc: 'Port of /metrics for roles without the API (`vigil process`); 0 picks a free port. The demo serves metrics on the API port instead.',
+    schema: nonNegativeInt.max(65535, 'must be a port number 0-65535'),
   }),
   publishAllInferences: option({
     env: 'VIGIL_PROCESSOR_PUBLISH_INFERENCES',
     default: 'true',
     doc: 'Publish every inference to the inferences topic (true) or only anomalous ones (false); ClickHouse always gets all.',
     schema: boolean,
+  }),
+  maxBatchBytes: option({
+    env: 'VIGIL_PROCESSOR_MAX_BATCH_BYTES',
+    default: '1048576',
+    doc: 'Bytes fetched per partition per batch (kafkajs maxBytesPerPartition): bigger batches amortise ClickHouse inserts and model calls, smaller ones cut latency.',
+    schema: positiveInt,
+  }),
+  sessionTimeoutMs: option({
+    env: 'VIGIL_PROCESSOR_SESSION_TIMEOUT',
+    default: '30s',
+    doc: 'Consumer group session timeout: how long a crashed processor keeps its partitions before the group hands them to another instance (the broker allows 6s to 5m by default).',
+    schema: durationMs,
   }),
   modelsDir: option({
     env: 'VIGIL_MODELS_DIR',
