@@ -1,0 +1,173 @@
+/**
+ * Every ClickHouse query of the generated dashboards (panels, variables, annotations) and of the Grafana alert
+ * rules runs against the real migrated schema filled with simulator data (monitoring-fill.ts, after one monitoring
+ * run), with Grafana's macros and variables replaced by concrete values, and returns the columns its panel needs.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../adapters/logger.js';
+import { createMetricsRegistry } from '../../adapters/metrics.js';
+import { configWith } from '../../core/config/index.js';
+import { GRAFANA_RULES } from '../../monitoring/grafana/alert-rules.js';
+import { allDashboards } from '../../monitoring/grafana/dashboards.js';
+import { createMonitoring } from '../../monitoring/start-monitoring.js';
+import { openTestClickHouse, type TestClickHouse } from '../helpers/clickhouse.js';
+import { fillMonitoringData, MODEL_NAME } from './monitoring-fill.js';
+
+const NOW = Math.floor(Date.now() / 60_000) * 60_000;
+const FROM = NOW - 3 * 3_600_000;
+const ASSET = 'P-101';
+
+interface PanelQuery {
+  readonly where: string;
+  readonly kind: 'panel' | 'variable' | 'annotation' | 'alert';
+  readonly format: 'table' | 'time_series';
+  readonly sql: string;
+}
+
+/** What Grafana's ClickHouse plugin sends for its macros, and the dashboard variables' values. */
+function concrete(sql: string): string {
+  const from = `fromUnixTimestamp64Milli(${FROM}, 'UTC')`;
+  const to = `fromUnixTimestamp64Milli(${NOW}, 'UTC')`;
+  return sql
+    .replace(/\$__timeFilter\(([^)]+)\)/g, (_, col: string) => `${col} >= ${from} AND ${col} <= ${to}`)
+    .replace(
+      /\$__timeInterval\(([^)]+)\)/g,
+      (_, col: string) => `toStartOfInterval(toDateTime(${col}), INTERVAL 60 second)`,
+    )
+    .replaceAll('$__fromTime', from)
+    .replaceAll('$__toTime', to)
+    .replaceAll('${asset}', ASSET)
+    .replaceAll('${model}', MODEL_NAME);
+}
+
+function clickhouseQueries(): PanelQuery[] {
+  const out: PanelQuery[] = [];
+  type Target = { rawSql?: string; format?: number };
+  for (const { dashboard } of allDashboards()) {
+    for (const panel of dashboard.panels ?? []) {
+      const p = panel as { title?: string; targets?: Target[] };
+      for (const t of p.targets ?? []) {
+        if (t.rawSql === undefined) continue;
+        out.push({
+          where: `${dashboard.title} / ${p.title}`,
+          kind: 'panel',
+          format: t.format === 0 ? 'time_series' : 'table',
+          sql: t.rawSql,
+        });
+      }
+    }
+    for (const v of dashboard.templating?.list ?? []) {
+      if (typeof v.query === 'string')
+        out.push({ where: `${dashboard.title} / $${v.name}`, kind: 'variable', format: 'table', sql: v.query });
+    }
+    for (const a of dashboard.annotations?.list ?? []) {
+      const target = a.target as Target | undefined;
+      if (target?.rawSql)
+        out.push({ where: `${dashboard.title} / ${a.name}`, kind: 'annotation', format: 'table', sql: target.rawSql });
+    }
+  }
+  for (const r of GRAFANA_RULES) {
+    if ('rawSql' in r.query)
+      out.push({ where: `alert ${r.title}`, kind: 'alert', format: 'table', sql: r.query.rawSql });
+  }
+  return out;
+}
+
+/** Columns a panel cannot do without (beyond the generic rules per kind). */
+const REQUIRED_COLUMNS: Record<string, string[]> = {
+  'Vigil / Plant overview / Asset status': [
+    'asset',
+    'asset_type',
+    'last_reading',
+    'open_alerts',
+    'worst_severity',
+    'status',
+  ],
+  'Vigil / Plant overview / Open equipment alerts': ['opened_at', 'asset', 'severity', 'score', 'contributors'],
+  'Vigil / Model and drift / Latest drift report': ['target', 'kind', 'window', 'psi', 'js_distance', 'drifted'],
+  'Vigil / Model and drift / Score distribution': ['time', 'p50', 'p95', 'p99', 'threshold'],
+  'Vigil / Orders / Revenue per store': ['time', 'store_id', 'revenue'],
+  'Vigil / Alert quality / Alerts confirmed real': ['confirmed_share', 'acknowledged', 'alerts'],
+  'Vigil / Alert quality / Time to acknowledge (median, p90)': ['median_seconds', 'p90_seconds'],
+  'Vigil / Alert quality / Detection and lead time before the fault end, by fault kind': [
+    'kind',
+    'faults',
+    'detected',
+    'detected_share',
+    'median_lead_seconds',
+  ],
+  'alert Equipment anomaly (high or critical)': ['asset', 'severity', 'open_alerts'],
+};
+
+/** Panels that may legitimately be empty on this data (no order model runs in the fill). */
+const MAY_BE_EMPTY = new Set([
+  'Vigil / Orders / Order anomalies',
+  'Vigil / Orders / Order anomalies (annotation)',
+  'alert Equipment anomaly (high or critical)',
+  'alert Equipment anomaly (low or medium)',
+  'Vigil / Asset drill-down / Injected faults (ground truth)',
+]);
+
+let db: TestClickHouse;
+
+beforeAll(async () => {
+  db = await openTestClickHouse();
+  await fillMonitoringData(db.ch, { now: NOW, minutes: 90, orders: true, shift: { channel: 'bearing_temp', by: -15 } });
+  const monitoring = createMonitoring(
+    {
+      ch: db.ch,
+      config: configWith({}),
+      logger: createLogger('silent'),
+      registry: createMetricsRegistry(),
+      clock: () => NOW,
+    },
+    { schedule: false },
+  );
+  const run = await monitoring.runOnce();
+  expect([...run.errors.values()]).toEqual([]);
+}, 240_000);
+
+afterAll(async () => {
+  await db?.close();
+});
+
+describe('Grafana ClickHouse queries on the real schema', () => {
+  const queries = clickhouseQueries();
+
+  it('finds the queries of every ClickHouse dashboard, variable, annotation and alert rule', () => {
+    expect(queries.filter((q) => q.kind === 'panel').length).toBeGreaterThanOrEqual(20);
+    expect(queries.filter((q) => q.kind === 'variable').map((q) => q.where)).toEqual([
+      'Vigil / Asset drill-down / $asset',
+      'Vigil / Model and drift / $model',
+    ]);
+    expect(queries.filter((q) => q.kind === 'annotation').length).toBe(5);
+    for (const q of queries) expect(concrete(q.sql), q.where).not.toMatch(/\$__|\$\{/);
+  });
+
+  it.each(queries.map((q) => [q.where, q] as const))(
+    '%s runs and returns the columns its panel needs',
+    async (where, q) => {
+      const sql = concrete(q.sql);
+      const columns = (await db.ch.query<{ name: string }>(`DESCRIBE TABLE (${sql})`, {}, { maxRows: 1000 })).map(
+        (c) => c.name,
+      );
+      const rows = await db.ch.query(sql, {}, { maxRows: 100_000 });
+      const label = q.kind === 'annotation' ? `${where} (annotation)` : where;
+      if (!MAY_BE_EMPTY.has(label) && !MAY_BE_EMPTY.has(where))
+        expect(rows.length, `${where} returned no rows`).toBeGreaterThan(0);
+      if (q.format === 'time_series') expect(columns[0], where).toBe('time');
+      if (q.kind === 'annotation') expect(columns).toEqual(expect.arrayContaining(['time', 'text']));
+      if (q.kind === 'variable') expect(columns).toHaveLength(1);
+      expect(columns).toEqual(expect.arrayContaining(REQUIRED_COLUMNS[where] ?? []));
+    },
+  );
+
+  it('shows the filled data where it matters', async () => {
+    const assetStatus = queries.find((q) => q.where === 'Vigil / Plant overview / Asset status')!;
+    const rows = await db.ch.query<{ asset: string; status: string }>(concrete(assetStatus.sql));
+    expect(rows.map((r) => r.asset).sort()).toEqual(['P-101', 'P-102', 'P-103', 'P-104']);
+    const drift = queries.find((q) => q.where === 'Vigil / Model and drift / Latest drift report')!;
+    const report = await db.ch.query<{ target: string; drifted: boolean }>(concrete(drift.sql));
+    expect(report.find((r) => r.target === 'bearing_temp.w5m.mean')?.drifted).toBe(true);
+  });
+});
