@@ -36,6 +36,7 @@ export class LiveModels implements ModelSelector {
   readonly #metrics: ProcessorMetrics | undefined;
   readonly #bySubject = new Map<string, { production?: Loaded; shadow?: Loaded }>();
   readonly #pending = new Set<string>();
+  readonly #onChange: ((subject: string, models: readonly ScoringModel[]) => void) | undefined;
 
   constructor(options: {
     stream: string;
@@ -43,7 +44,10 @@ export class LiveModels implements ModelSelector {
     source: ModelSource;
     logger: Logger;
     metrics?: ProcessorMetrics;
+    /** Told the subject's models after every (re)load: lets the API in the same process score with them too. */
+    onChange?: (subject: string, models: readonly ScoringModel[]) => void;
   }) {
+    this.#onChange = options.onChange;
     this.#stream = options.stream;
     this.#featureSetOf = options.featureSetOf;
     this.#source = options.source;
@@ -140,6 +144,7 @@ export class LiveModels implements ModelSelector {
       }
     }
     this.#bySubject.set(subject, next);
+    this.#onChange?.(subject, this.modelsFor(subject));
     for (const role of ['production', 'shadow'] as const) {
       const before = current[role];
       if (before !== undefined && before !== next[role]) {

@@ -24,7 +24,7 @@ import { describeError, isVigilError } from '../core/errors.js';
 import { deadLetterReasonOf } from '../core/events/errors.js';
 import type { DeadLetter, DeadLetterReason, ModelEvent, Order, SensorReading } from '../core/events/types.js';
 import { DEFAULT_RETRY, withRetry } from '../core/retry.js';
-import type { PipelineItem, ScoredBatch, StreamName } from '../core/scoring/index.js';
+import type { PipelineItem, ScoredBatch, ScoringModel, StreamName } from '../core/scoring/index.js';
 import { topicsFromConfig } from '../core/topics.js';
 import { BatchLifecycle } from './batch-lifecycle.js';
 import { decodeCheckpoint, encodeCheckpointMetadata } from './checkpoint.js';
@@ -51,6 +51,8 @@ export interface ProcessorOptions {
   readonly publishAllInferences?: boolean;
   /** Called when the processor stops on an error it must not survive. */
   readonly onFatal?: (error: unknown) => void;
+  /** Told each subject's models after every (re)load (the demo's API scores with the same versions). */
+  readonly onModelsChange?: (subject: string, models: readonly ScoringModel[]) => void;
 }
 
 const OUTAGE_RETRY = {
@@ -91,6 +93,7 @@ export class StreamProcessor {
       source: options.models,
       logger: options.logger,
       metrics: this.#metrics,
+      ...(options.onModelsChange ? { onChange: options.onModelsChange } : {}),
     });
   }
 

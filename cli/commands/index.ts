@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { registerConfig } from './config.js';
+import { registerDemo } from './demo.js';
 import { registerDrift } from './drift.js';
 import { registerKeys } from './keys.js';
 import { registerMigrate } from './migrate.js';
@@ -15,7 +16,6 @@ import { registerTrain } from './train.js';
 
 // Roles not landed yet; each line goes when its command module is registered below.
 definePending('replay', 'rebuild features and inferences from history', 'being built (Replay)');
-definePending('demo', 'run every role in one process on the embedded defaults', 'being built (Stream processors)');
 
 export function registerCommands(program: Command, ctx: CliContext): void {
   registerConfig(program, ctx);
@@ -23,6 +23,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerStack(program, ctx);
   registerProduce(program, ctx);
   registerProcess(program, ctx);
+  registerDemo(program, ctx);
   registerMonitor(program, ctx);
   registerDrift(program, ctx);
   registerServe(program, ctx);
