@@ -42,8 +42,7 @@ export function zScoreModel(set: FeatureSet, version = 'zmax-1', threshold = 4):
   return { name: 'sensors-pump', version, role: 'production', threshold, featureSetHash: set.hash, scorer };
 }
 
-export function pumpReadings(minutes: number, seed = 11, assets = 1): SensorReading[] {
-  const start = Date.UTC(2026, 0, 5, 8);
+export function pumpReadings(minutes: number, seed = 11, assets = 1, start = Date.UTC(2026, 0, 5, 8)): SensorReading[] {
   const sim = new PlantSimulator(defaultPlant(), { seed, start, end: start + minutes * 60_000, assets: 40 });
   const out: SensorReading[] = [];
   const ids = new Set<string>();

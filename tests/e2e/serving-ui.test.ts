@@ -1,0 +1,281 @@
+/**
+ * The web UI in a real browser (Debian's Chromium driven by playwright-core) against a real server (fastify +
+ * embedded ClickHouse): sign in with a key, see a new alert arrive live and acknowledge it, upload a CSV and see
+ * its anomalies. Screenshots go to tests/artifacts/ (gitignored) for a human to look at.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_ALERT_POLICY } from '../../core/alerts/index.js';
+import { configWith } from '../../core/config/index.js';
+import type { SensorReading } from '../../core/events/types.js';
+import { channelSpecs } from '../../core/plant/catalogue.js';
+import { ScoringPipeline, sensorStream, staticModels } from '../../core/scoring/index.js';
+import { DEFAULT_UI_DIR } from '../../serving/server.js';
+import { waitFor } from '../helpers/wait.js';
+import {
+  openServingFixture,
+  pumpFeatureSet,
+  pumpReadings,
+  type ServingFixture,
+  TEST_FEATURE_ENV,
+  zScoreModel,
+} from '../integration/serving-fixture.js';
+
+const ARTIFACTS = new URL('../artifacts/', import.meta.url).pathname;
+const CHROMIUM = process.env.VIGIL_CHROMIUM ?? '/usr/bin/chromium';
+
+let fx: ServingFixture;
+let url: string;
+let browser: BrowserContext;
+let page: Page;
+
+/**
+ * A fault shape the z-score model alerts on: vibration of one asset growing threefold per reading for six
+ * readings: on the first asset in the last seconds of the seeded plant (an alert still open), or from row 100 of a
+ * one-asset file (`single`).
+ */
+function spiked(readings: SensorReading[], single = false): SensorReading[] {
+  const first = readings[0]!.assetId;
+  const end = readings.at(-1)!.eventTime;
+  const perAsset = new Map<string, number>();
+  const burst = new Map<number, number>();
+  return readings.map((r) => {
+    const i = perAsset.get(r.assetId) ?? 0;
+    perAsset.set(r.assetId, i + 1);
+    if (r.assetId !== first) return r;
+    const window = single ? (i >= 100 ? 1 : 0) : end - r.eventTime < 8_000 ? 2 : 0;
+    if (window === 0) return r;
+    const j = (burst.get(window) ?? 0) + 1;
+    burst.set(window, j);
+    if (j > 6) return r;
+    return { ...r, channels: { ...r.channels, vibration_rms: (r.channels.vibration_rms ?? 1) * 3 ** j } };
+  });
+}
+
+/** What the stream would have written: raw readings, inferences and alerts of three pumps over the last 20 min. */
+async function seedPlant(now: number): Promise<void> {
+  const readings = spiked(pumpReadings(20, 3, 3, now - 20 * 60_000));
+  const config = configWith({ ...TEST_FEATURE_ENV });
+  const stream = sensorStream(config.features, (t) => channelSpecs(t)?.map((c) => c.name));
+  // No cool-down: the simulator's own faults may have alerted minutes before the final burst.
+  const pipeline = new ScoringPipeline(stream, staticModels({ pump: [zScoreModel(pumpFeatureSet())] }), {
+    ...DEFAULT_ALERT_POLICY,
+    cooldownMs: 0,
+    name: 'sensors',
+  });
+  const items = readings.map((event, i) => ({
+    event,
+    source: { topic: 'vigil.sensor-readings', partition: 0, offset: String(i) },
+  }));
+  const out = await pipeline.process(items, { emit: true, scoredAt: now });
+  expect(out.alerts.length).toBeGreaterThan(0);
+  await fx.tch.ch.insertRows(
+    'sensor_readings',
+    readings.map((r, i) => ({
+      event_id: r.eventId,
+      asset_id: r.assetId,
+      asset_type: r.assetType,
+      site: r.site,
+      line: r.line,
+      event_time: r.eventTime,
+      seq: r.seq,
+      channels: r.channels,
+      quality: r.quality,
+      source_topic: 'vigil.sensor-readings',
+      source_partition: 0,
+      source_offset: i,
+    })),
+  );
+  await fx.tch.ch.insertRows(
+    'inferences',
+    out.inferences.map((inf) => ({
+      inference_id: inf.inferenceId,
+      stream: inf.stream,
+      key: inf.key,
+      event_id: inf.eventId,
+      event_time: inf.eventTime,
+      scored_at: inf.scoredAt,
+      score: inf.score,
+      threshold: inf.threshold,
+      anomaly: inf.anomaly,
+      model_name: inf.modelName,
+      model_version: inf.modelVersion,
+      model_role: inf.modelRole,
+      feature_set: inf.featureSet,
+      feature_set_version: inf.featureSetVersion,
+      features: inf.features,
+      source_topic: inf.sourceTopic,
+      source_partition: inf.sourcePartition,
+      source_offset: Number(inf.sourceOffset),
+    })),
+  );
+  await fx.tch.ch.insertRows('alerts', out.alerts.map(alertRow));
+}
+
+function alertRow(
+  a: {
+    alertId: string;
+    key: string;
+    state: string;
+    severity: string;
+    openedAt: number;
+    closedAt: number | null;
+    eventTime: number;
+    score: number;
+    modelName: string;
+    modelVersion: string;
+    contributors: readonly { channel: string; value: number; normalLow: number; normalHigh: number; zScore: number }[];
+  },
+  version = 1,
+) {
+  return {
+    alert_id: a.alertId,
+    stream: 'sensors',
+    key: a.key,
+    state: a.state,
+    severity: a.severity,
+    opened_at: a.openedAt,
+    closed_at: a.closedAt,
+    event_time: a.eventTime,
+    score: a.score,
+    model_name: a.modelName,
+    model_version: a.modelVersion,
+    contributors: a.contributors.map((c) => ({
+      channel: c.channel,
+      value: c.value,
+      normal_low: c.normalLow,
+      normal_high: c.normalHigh,
+      z_score: c.zScore,
+    })),
+    version: a.state === 'open' ? version : version + 1,
+  };
+}
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: join(ARTIFACTS, `serving-${name}.png`), fullPage: true });
+}
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  fx = await openServingFixture({ VIGIL_API_LIVE_POLL: '250ms' }, DEFAULT_UI_DIR);
+  await seedPlant(Date.now());
+  url = await fx.server.app.listen({ host: '127.0.0.1', port: 0 });
+  // A fresh profile per run (playwright takes it as userDataDir, not as a --user-data-dir argument).
+  browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'vigil-chromium-')), {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1360, height: 900 },
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  page = browser.pages()[0] ?? (await browser.newPage());
+  page.on('pageerror', (error) => {
+    throw error;
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await fx?.close();
+});
+
+describe('web UI', () => {
+  it('refuses a wrong key, then signs in with an operator key and shows the plant', async () => {
+    await page.goto(url);
+    await page.fill('input[name=apiKey]', 'vgl_00000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('text=This key is not valid');
+    await page.fill('input[name=apiKey]', fx.keys.operator);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('.asset-card');
+    expect(await page.locator('.asset-card').count()).toBe(3);
+    // The operator's navigation has no audit page (admin only).
+    expect(await page.locator('nav.top a', { hasText: 'Audit' }).count()).toBe(0);
+    await shot('overview');
+  });
+
+  it('shows a new alert live and acknowledges it with a verdict', async () => {
+    await page.click('nav.top a:has-text("Alerts")');
+    await page.waitForSelector('.live-live');
+    const now = Date.now();
+    await fx.tch.ch.insertRows('alerts', [
+      alertRow({
+        alertId: 'alert-e2e-live',
+        key: 'pump-001',
+        state: 'open',
+        severity: 'critical',
+        openedAt: now - 30_000,
+        closedAt: null,
+        eventTime: now - 30_000,
+        score: 9.2,
+        modelName: 'sensors-pump',
+        modelVersion: 'zmax-1',
+        contributors: [{ channel: 'vibration_rms', value: 14.2, normalLow: 1.1, normalHigh: 3.4, zScore: 8.7 }],
+      }),
+    ]);
+    const row = page.locator('li[data-alert-id="alert-e2e-live"]');
+    await row.waitFor({ timeout: 15_000 });
+    await shot('alert-live');
+    await row.locator('button', { hasText: 'Acknowledge' }).click();
+    await row.locator('select[name=verdict]').selectOption('real_fault');
+    await row.locator('input[name=comment]').fill('Bearing noise confirmed, work order raised');
+    await row.locator('button[type=submit]').click();
+    await row.locator('.ack-acknowledged').waitFor();
+    expect(await row.locator('.ack-acknowledged').textContent()).toContain('real fault');
+    const stored = await fx.tch.ch.query<{ verdict: string; comment: string }>(
+      "SELECT verdict, comment FROM alert_acknowledgements FINAL WHERE alert_id = 'alert-e2e-live'",
+    );
+    expect(stored).toEqual([{ verdict: 'real_fault', comment: 'Bearing noise confirmed, work order raised' }]);
+    await shot('alert-acknowledged');
+  });
+
+  it('shows an asset with its charts and alert history', async () => {
+    const [alerted] = await fx.tch.ch.query<{ key: string }>(
+      "SELECT key FROM alerts FINAL WHERE key != 'pump-001' ORDER BY opened_at DESC LIMIT 1",
+    );
+    await page.click('nav.top a:has-text("Plant")');
+    await page.click(`a.asset-card[href="#/asset/${alerted!.key}"]`);
+    await page.waitForSelector('.chart canvas');
+    await page.waitForSelector('li.alert');
+    expect(await page.locator('.chart').count()).toBeGreaterThan(3);
+    await shot('asset');
+  });
+
+  it('scores an uploaded CSV and shows its anomalies', async () => {
+    const readings = spiked(pumpReadings(4, 21, 1), true);
+    const channels = Object.keys(readings[0]!.channels);
+    const csv = [
+      ['asset_id', 'asset_type', 'event_time', ...channels].join(','),
+      ...readings.map((r) =>
+        [r.assetId, 'pump', new Date(r.eventTime).toISOString(), ...channels.map((c) => r.channels[c] ?? '')].join(','),
+      ),
+    ].join('\n');
+    const file = join(ARTIFACTS, 'serving-upload.csv');
+    writeFileSync(file, csv);
+    await page.click('nav.top a:has-text("Score a file")');
+    await page.setInputFiles('input[type=file]', file);
+    await page.click('form.upload button[type=submit]');
+    const count = await waitFor(
+      async () => {
+        const text = await page.locator('[data-testid=anomaly-count]').textContent({ timeout: 1_000 });
+        return text !== null && Number(text) > 0 && Number(text);
+      },
+      { description: 'the anomaly count', timeoutMs: 30_000 },
+    );
+    expect(count).toBeGreaterThan(0);
+    expect(await page.locator('table.anomalies tbody tr').count()).toBe(count);
+    await page.waitForSelector('.chart canvas');
+    await shot('score-file');
+  });
+});
