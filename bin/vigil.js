@@ -6,3 +6,6 @@ import { register } from 'tsx/esm/api';
 register();
 const { main } = await import('../cli/main.ts');
 process.exitCode = await main(process.argv.slice(2), process.env);
+// Every command closes what it opened; this only guards against a client library that keeps a socket or timer
+// alive after its close (the exit waits for the loop to drain otherwise). Unref'd: a drained loop exits at once.
+setTimeout(() => process.exit(), 3_000).unref();
