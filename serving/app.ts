@@ -9,7 +9,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { installAuth } from './auth.js';
 import type { ServingContext } from './context.js';
 import { errorBodySchema, installErrorHandler } from './error-handler.js';
@@ -47,7 +47,7 @@ export async function buildApp(ctx: ServingContext): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.logger.child({ component: 'api' }) as FastifyBaseLogger,
     // The audit trail records every request; per-request info logs would only repeat it.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: serving.bodyLimitBytes,
     genReqId: () => randomUUID(),
     requestIdHeader: false,

@@ -43,4 +43,6 @@ export interface ServingContext {
   /** Directory of the built UI (index.html + assets); absent: the UI is not served. */
   readonly uiDir?: string;
   readonly now?: () => number;
+  /** Called after a promote/shadow/rollback through the API, so this server scores with the new version at once. */
+  readonly onModelChange?: (modelName: string) => Promise<void>;
 }

@@ -37,6 +37,7 @@ export interface CreateServerOptions {
   readonly channelNamesOf?: ChannelNamesOf;
   readonly uiDir?: string | null;
   readonly now?: () => number;
+  readonly onModelChange?: (modelName: string) => Promise<void>;
 }
 
 export interface Server {
@@ -78,6 +79,7 @@ export async function createServer(options: CreateServerOptions): Promise<Server
     readingPublisher: options.readingPublisher,
     uiDir: options.uiDir === null ? undefined : (options.uiDir ?? DEFAULT_UI_DIR),
     now: options.now,
+    onModelChange: options.onModelChange,
   };
   let app: FastifyInstance;
   try {

@@ -1,6 +1,7 @@
 /**
- * `vigil serve`: the API and web UI (serving/). Opens ClickHouse, loads the models of VIGIL_API_MODEL_DIRS, wires
- * Kafka (dead-letter replay, readiness) and the schema registry probe, creates a bootstrap admin key when no key
+ * `vigil serve`: the API and web UI (serving/). Opens ClickHouse, loads the models (the registry's production and
+ * shadow versions, or VIGIL_API_MODEL_DIRS), wires Kafka (dead-letter replay, ingest, readiness) and the schema
+ * registry probe, creates a bootstrap admin key when no key
  * exists (printed once to the terminal, never logged), listens on VIGIL_API_HOST:VIGIL_API_PORT and stops
  * cleanly on SIGINT/SIGTERM (in-flight requests finish, every buffered audit row is written).
  */
@@ -8,14 +9,21 @@ import type { Command } from 'commander';
 import { type ClickHouse, createClickHouse } from '../../adapters/clickhouse/index.js';
 import { createMetricsRegistry } from '../../adapters/metrics.js';
 import type { Config } from '../../core/config/index.js';
-import { channelSpecs } from '../../core/plant/catalogue.js';
+import type { SensorReading } from '../../core/events/types.js';
+import type { ModelRegistry } from '../../core/model/registry.js';
+import { assetTypes, channelSpecs } from '../../core/plant/catalogue.js';
 import { sensorStream } from '../../core/scoring/index.js';
+import type { KafkaPublisher } from '../../producers/publish/kafka-publisher.js';
+import { openPublisher } from '../../producers/publish/open-publisher.js';
+import type { ReadingPublisher } from '../../serving/context.js';
 import { createKafkaIo, registryProbe } from '../../serving/io/kafka.js';
 import { KeyStore } from '../../serving/keys/key-store.js';
 import { LoadedModels } from '../../serving/scoring/loaded-models.js';
 import { loadModelDirs } from '../../serving/scoring/model-dirs.js';
 import { createServer } from '../../serving/server.js';
+import { LiveModels } from '../../stream-processors/live-models.js';
 import type { CliContext, Output } from '../context.js';
+import { modelSourceFor } from '../model-source.js';
 
 /** Creates an admin key when none exists; prints it to `out` only (the logger never sees it). */
 export async function ensureBootstrapKey(ch: ClickHouse, out: Output): Promise<boolean> {
@@ -29,14 +37,65 @@ export async function ensureBootstrapKey(ch: ClickHouse, out: Output): Promise<b
   return true;
 }
 
-export async function loadConfiguredModels(config: Config, models: LoadedModels): Promise<void> {
+export interface ServedModels {
+  readonly registry?: ModelRegistry;
+  onModelChange?(name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The models the API scores with: the directories of VIGIL_API_MODEL_DIRS when set, otherwise the production and
+ * shadow versions of `sensors-<asset type>` in the model registry (the committed defaults are registered first,
+ * as the processors do), reloaded after every change made through the API.
+ */
+export async function loadServedModels(ctx: CliContext, ch: ClickHouse, models: LoadedModels): Promise<ServedModels> {
+  const config = ctx.config();
+  const stream = sensorStream(config.features, (t) => channelSpecs(t)?.map((c) => c.name));
   const dirs = (config.serving.modelDirs ?? '')
     .split(',')
     .map((d) => d.trim())
     .filter(Boolean);
-  if (dirs.length === 0) return;
-  const stream = sensorStream(config.features, (t) => channelSpecs(t)?.map((c) => c.name));
-  await loadModelDirs(dirs, (assetType) => stream.featureSet(assetType), models);
+  if (dirs.length > 0) {
+    await loadModelDirs(dirs, (assetType) => stream.featureSet(assetType), models);
+    return { close: async () => {} };
+  }
+  const source = await modelSourceFor(ctx, ch);
+  const live = new LiveModels({
+    stream: 'sensors',
+    featureSetOf: (subject) => stream.featureSet(subject),
+    source,
+    logger: ctx.logger(),
+    onChange: (subject, loaded) => models.set(subject, loaded),
+  });
+  await live.loadAll(assetTypes());
+  return {
+    registry: source.registry,
+    async onModelChange(name) {
+      live.requestReload(name);
+      await live.applyPending();
+    },
+    close: () => live.close(),
+  };
+}
+
+/** Ingest through the producers' publishing library, opened on first use so the API starts while Kafka is down. */
+export function lazyReadingPublisher(config: Config, ctx: CliContext): ReadingPublisher & { close(): Promise<void> } {
+  let publisher: Promise<KafkaPublisher<SensorReading>> | undefined;
+  return {
+    async publish(readings) {
+      publisher ??= openPublisher('sensor-readings', config, ctx.logger()).catch((error: unknown) => {
+        publisher = undefined;
+        throw error;
+      });
+      const p = await publisher;
+      for (const r of readings) await p.write(r);
+      await p.flush();
+      return { published: readings.length };
+    },
+    async close() {
+      await (await publisher)?.close();
+    },
+  };
 }
 
 export function registerServe(program: Command, ctx: CliContext): void {
@@ -49,11 +108,13 @@ export function registerServe(program: Command, ctx: CliContext): void {
       const metrics = createMetricsRegistry();
       const ch = await createClickHouse(config, logger, { metrics });
       const kafka = createKafkaIo(config, logger);
+      const ingest = lazyReadingPublisher(config, ctx);
+      let served: ServedModels | undefined;
       try {
         const models = new LoadedModels();
-        await loadConfiguredModels(config, models);
+        served = await loadServedModels(ctx, ch, models);
         if (models.size === 0) {
-          logger.warn({ component: 'api' }, 'no model loaded: scores come back unscored (set VIGIL_API_MODEL_DIRS)');
+          logger.warn({ component: 'api' }, 'no model loaded: scores come back unscored');
         }
         if (config.serving.bootstrapKey) await ensureBootstrapKey(ch, ctx.out);
         const server = await createServer({
@@ -62,7 +123,10 @@ export function registerServe(program: Command, ctx: CliContext): void {
           ch,
           metrics,
           models,
+          registry: served.registry,
+          onModelChange: served.onModelChange,
           rawPublisher: kafka.publisher,
+          readingPublisher: ingest,
           readiness: [kafka.probe, registryProbe(config.registry)],
         });
         const url = await server.app.listen({ host: config.api.host, port: config.api.port });
@@ -74,6 +138,8 @@ export function registerServe(program: Command, ctx: CliContext): void {
         ctx.out.write('stopping: finishing requests, writing the audit trail\n');
         await server.close();
       } finally {
+        await served?.close();
+        await ingest.close();
         await kafka.close();
         await ch.close();
       }

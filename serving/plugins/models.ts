@@ -245,9 +245,15 @@ export const modelsPlugin: FastifyPluginAsync<ServingContext> = async (app, ctx)
         const registry = requireRegistry(ctx);
         const { version, reason, force } = request.body;
         const base = { name: request.params.name, actor: `api-key:${request.principal!.keyId}`, reason, force };
-        if (action === 'rollback') return change(() => registry.rollback({ ...base, version }));
-        if (action === 'promote') return change(() => registry.promote({ ...base, version: version! }));
-        return change(() => registry.shadow({ ...base, version: version! }));
+        const event = await change(() =>
+          action === 'rollback'
+            ? registry.rollback({ ...base, version })
+            : action === 'promote'
+              ? registry.promote({ ...base, version: version! })
+              : registry.shadow({ ...base, version: version! }),
+        );
+        await ctx.onModelChange?.(request.params.name);
+        return event;
       },
     );
   }
