@@ -1,0 +1,245 @@
+/**
+ * The stream processor in-process against the real broker, registry and ClickHouse engine: poison pills go to
+ * the dead letters with the right reason while the stream goes on; a model with the wrong contract is refused;
+ * a ClickHouse outage pauses the stream without loss, duplicates or dead letters; two instances sharing the
+ * partitions through a rebalance give the rows of one instance alone.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clickhouseError } from '../../adapters/clickhouse/errors.js';
+import type { ClickHouse } from '../../adapters/clickhouse/index.js';
+import { createKafkaClient } from '../../adapters/kafka/client.js';
+import { createEventCodec } from '../../adapters/kafka/event-codec.js';
+import { createLogger } from '../../adapters/logger.js';
+import { createMetricsRegistry } from '../../adapters/metrics.js';
+import { readCard } from '../../adapters/onnx/index.js';
+import { createRegistryClient } from '../../adapters/registry/client.js';
+import { readSchemaFile } from '../../adapters/registry/schema-files.js';
+import type { Config } from '../../core/config/index.js';
+import type { SensorReading } from '../../core/events/types.js';
+import { assetTypes, defaultPlant } from '../../core/plant/catalogue.js';
+import { topicsFromConfig } from '../../core/topics.js';
+import { PlantSimulator } from '../../producers/plant/plant-simulator.js';
+import { openPublisher } from '../../producers/publish/open-publisher.js';
+import { directoryModelSource, type ModelSource } from '../../stream-processors/live-models.js';
+import { StreamProcessor } from '../../stream-processors/processor.js';
+import { openTestClickHouse, type TestClickHouse } from '../helpers/clickhouse.js';
+import { freshKafkaEnv, uniqueName } from '../helpers/kafka.js';
+import { waitCaughtUp } from '../helpers/processor.js';
+
+const logger = createLogger('silent');
+const committedModels: ModelSource = directoryModelSource('models', async (dir) => {
+  try {
+    return (await readCard(dir)).version;
+  } catch {
+    return undefined;
+  }
+});
+
+let db: TestClickHouse;
+beforeAll(async () => {
+  db = await openTestClickHouse();
+});
+afterAll(async () => {
+  await db.close();
+});
+
+async function kafkaEnv(): Promise<Config> {
+  const { config } = await freshKafkaEnv({
+    ...db.env,
+    VIGIL_PROCESSOR_MAX_BATCH_BYTES: '16384',
+    VIGIL_PROCESSOR_SESSION_TIMEOUT: '6s',
+  });
+  return config;
+}
+
+function processor(config: Config, clickhouse: ClickHouse, groupId: string, models = committedModels) {
+  return new StreamProcessor({
+    stream: 'sensors',
+    config,
+    logger,
+    clickhouse,
+    metrics: createMetricsRegistry(),
+    models,
+    subjects: assetTypes(),
+    groupId,
+  });
+}
+
+async function publishPlant(config: Config, minutes: number, seed: number): Promise<SensorReading[]> {
+  const publisher = await openPublisher('sensor-readings', config, logger);
+  const start = Date.UTC(2026, 3, 6, 7);
+  const sim = new PlantSimulator(defaultPlant(), { seed, start, end: start + minutes * 60_000, assets: 4 });
+  const sent: SensorReading[] = [];
+  for (let r = sim.next(); r !== null; r = sim.next()) {
+    sent.push(r);
+    const wait = publisher.write(r);
+    if (wait) await wait;
+  }
+  await publisher.close();
+  return sent;
+}
+
+async function rowsOf(sql: string, params: Record<string, unknown> = {}) {
+  return db.ch.query(sql, params, { maxRows: 100_000 });
+}
+
+describe('stream processor', () => {
+  it('dead-letters every kind of poison pill with its reason, and the stream goes on', async () => {
+    const config = await kafkaEnv();
+    const topic = topicsFromConfig(config).sensorReadings.name;
+    const registry = createRegistryClient(config);
+    const schemaId = await registry.lookupId(`${topic}-value`, 'sensor-reading', readSchemaFile('sensor-reading'));
+    const codec = createEventCodec('sensor-reading', registry, { schemaId, validateOnEncode: false });
+    const now = Date.now();
+    const good = (n: number, channels: Record<string, number> = {}, eventTime = now + n): SensorReading => ({
+      eventId: uniqueName(`poison-${n}`),
+      assetId: 'P-900',
+      assetType: 'pump',
+      site: 'north',
+      line: 'water',
+      eventTime,
+      seq: n,
+      channels: {
+        speed: 2950,
+        motor_current: 50,
+        discharge_pressure: 6,
+        flow: 150,
+        bearing_temp: 60,
+        vibration_rms: 2,
+        ...channels,
+      },
+      quality: [],
+    });
+    const missing = good(5);
+    delete (missing.channels as Record<string, number>).flow;
+    const unknownSchema = Buffer.from(codec.encode(good(6)));
+    unknownSchema.writeInt32BE(987_654_321, 1);
+    const pills: [string, Buffer][] = [
+      ['UNDECODABLE', Buffer.from('not avro at all')],
+      ['UNKNOWN_SCHEMA', unknownSchema],
+      ['NAN_VALUE', codec.encode(good(2, { flow: Number.NaN }))],
+      ['OUT_OF_RANGE', codec.encode(good(3, { vibration_rms: 1e6 }))],
+      ['MISSING_CHANNEL', codec.encode(missing)],
+      ['ABSURD_TIMESTAMP', codec.encode(good(4, {}, Date.UTC(1990, 0, 1)))],
+    ];
+    const producer = createKafkaClient(config, logger).producer();
+    await producer.connect();
+    await producer.send({ topic, messages: [{ key: 'P-900', value: codec.encode(good(0)) }] });
+    await producer.send({ topic, messages: pills.map(([, value]) => ({ key: 'P-900', value })) });
+    await producer.send({ topic, messages: [{ key: 'P-900', value: codec.encode(good(7)) }] });
+    await producer.disconnect();
+
+    const group = uniqueName('poison');
+    const p = processor(config, db.ch, group);
+    await p.start();
+    await waitCaughtUp(config, group, topic);
+    await p.stop();
+
+    const dead = await rowsOf(
+      'SELECT reason, base64Encode(record_value) AS value FROM dead_letters FINAL WHERE source_topic = {topic:String} ORDER BY source_offset',
+      { topic },
+    );
+    expect(dead.map((d) => d.reason)).toEqual(pills.map(([reason]) => reason));
+    expect(dead.map((d) => d.value)).toEqual(pills.map(([, value]) => value.toString('base64')));
+    const accepted = await rowsOf(
+      'SELECT seq FROM sensor_readings FINAL WHERE source_topic = {topic:String} ORDER BY seq',
+      {
+        topic,
+      },
+    );
+    expect(accepted.map((r) => Number(r.seq))).toEqual([0, 7]);
+  });
+
+  it('refuses a model whose contract does not match its feature set and scores nothing with it', async () => {
+    const config = await kafkaEnv();
+    const wrong: ModelSource = {
+      // A real model trained on another feature set (tests/fixtures): its card's feature set differs from pumps'.
+      locate: async (name) =>
+        name === 'sensors-pump'
+          ? { production: { version: 'fixture', dir: 'tests/fixtures/models/sensors-pump-pca' } }
+          : {},
+    };
+    const p = processor(config, db.ch, uniqueName('contract'), wrong);
+    await p.models.loadAll(['pump']);
+    expect(p.models.modelsFor('pump')).toEqual([]);
+    await p.models.close();
+  });
+
+  it('pauses through a ClickHouse outage and resumes: nothing lost, doubled or dead-lettered', async () => {
+    const config = await kafkaEnv();
+    const topic = topicsFromConfig(config).sensorReadings.name;
+    const sent = await publishPlant(config, 6, 31);
+    let failuresLeft = 12;
+    const flaky: ClickHouse = {
+      ...db.ch,
+      database: db.ch.database,
+      target: db.ch.target,
+      insertRows: async (table, rows) => {
+        if (rows.length > 0 && failuresLeft > 0) {
+          failuresLeft--;
+          throw clickhouseError('VIGIL_CLICKHOUSE_UNAVAILABLE', { target: 'test', detail: 'injected outage' });
+        }
+        return db.ch.insertRows(table, rows);
+      },
+      query: (sql, params, options) => db.ch.query(sql, params, options),
+      command: (sql, params) => db.ch.command(sql, params),
+      ping: () => db.ch.ping(),
+      close: async () => {},
+    };
+    const group = uniqueName('outage');
+    const p = processor(config, flaky, group);
+    await p.start();
+    await waitCaughtUp(config, group, topic, 180_000);
+    await p.stop();
+    expect(failuresLeft).toBe(0);
+    const [readings] = await rowsOf(
+      'SELECT count() AS n, uniqExact(event_id) AS ids FROM sensor_readings FINAL WHERE source_topic = {topic:String}',
+      { topic },
+    );
+    const [dead] = await rowsOf(
+      "SELECT countIf(reason NOT IN ('LATE', 'NAN_VALUE')) AS transient FROM dead_letters FINAL WHERE source_topic = {topic:String}",
+      { topic },
+    );
+    expect(Number(dead?.transient)).toBe(0);
+    expect(readings?.n).toBe(readings?.ids);
+    // Every distinct reading the simulator sent is there, except NaN ones and those later than the lateness.
+    const [lateOrNan] = await rowsOf(
+      'SELECT count() AS n FROM dead_letters FINAL WHERE source_topic = {topic:String}',
+      { topic },
+    );
+    expect(Number(readings?.n) + Number(lateOrNan?.n)).toBe(new Set(sent.map((r) => r.eventId)).size);
+  });
+
+  it('gives the same rows with two instances and a rebalance as with one', async () => {
+    const config = await kafkaEnv();
+    const topic = topicsFromConfig(config).sensorReadings.name;
+    await publishPlant(config, 16, 41);
+    const fingerprint = async (runTopic: string) =>
+      rowsOf(
+        `SELECT count() AS n, sum(cityHash64(event_id, toString(features))) AS h FROM features FINAL
+         WHERE event_id IN (SELECT event_id FROM sensor_readings FINAL WHERE source_topic = {topic:String})`,
+        { topic: runTopic },
+      );
+    // Reference: one instance, its own database.
+    const reference = await openTestClickHouse();
+    const referenceGroup = uniqueName('single');
+    const single = processor(config, reference.ch, referenceGroup);
+    await single.start();
+    await waitCaughtUp(config, referenceGroup, topic);
+    await single.stop();
+    const expected = await reference.ch.query(
+      'SELECT count() AS n, sum(cityHash64(event_id, toString(features))) AS h FROM features FINAL',
+    );
+    await reference.close();
+
+    const group = uniqueName('pair');
+    const first = processor(config, db.ch, group);
+    const second = processor(config, db.ch, group);
+    await first.start();
+    await second.start(); // joins mid-stream: the group rebalances, partitions move with their state rebuilt
+    await waitCaughtUp(config, group, topic, 180_000);
+    await first.stop();
+    await second.stop();
+    expect(await fingerprint(topic)).toEqual(expected);
+  });
+});
