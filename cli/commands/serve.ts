@@ -7,6 +7,7 @@
  */
 import type { Command } from 'commander';
 import { type ClickHouse, createClickHouse } from '../../adapters/clickhouse/index.js';
+import type { Logger } from '../../adapters/logger.js';
 import { createMetricsRegistry } from '../../adapters/metrics.js';
 import type { Config } from '../../core/config/index.js';
 import type { SensorReading } from '../../core/events/types.js';
@@ -79,11 +80,11 @@ export async function loadServedModels(ctx: CliContext, ch: ClickHouse, models: 
 }
 
 /** Ingest through the producers' publishing library, opened on first use so the API starts while Kafka is down. */
-export function lazyReadingPublisher(config: Config, ctx: CliContext): ReadingPublisher & { close(): Promise<void> } {
+export function lazyReadingPublisher(config: Config, logger: Logger): ReadingPublisher & { close(): Promise<void> } {
   let publisher: Promise<KafkaPublisher<SensorReading>> | undefined;
   return {
     async publish(readings) {
-      publisher ??= openPublisher('sensor-readings', config, ctx.logger()).catch((error: unknown) => {
+      publisher ??= openPublisher('sensor-readings', config, logger).catch((error: unknown) => {
         publisher = undefined;
         throw error;
       });
@@ -108,7 +109,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
       const metrics = createMetricsRegistry();
       const ch = await createClickHouse(config, logger, { metrics });
       const kafka = createKafkaIo(config, logger);
-      const ingest = lazyReadingPublisher(config, ctx);
+      const ingest = lazyReadingPublisher(config, logger);
       let served: ServedModels | undefined;
       try {
         const models = new LoadedModels();

@@ -13,7 +13,7 @@ import { type BatchScorer, type ScoringModel, sensorStream } from '../../core/sc
 import { PlantSimulator } from '../../producers/plant/plant-simulator.js';
 import { ROLES, type Role } from '../../serving/permissions.js';
 import { LoadedModels } from '../../serving/scoring/loaded-models.js';
-import { createServer, type Server } from '../../serving/server.js';
+import { type CreateServerOptions, createServer, type Server } from '../../serving/server.js';
 import { openTestClickHouse, silentLogger, type TestClickHouse } from '../helpers/clickhouse.js';
 
 /** Short windows so a sequence warms up after ~15 readings (one per second). */
@@ -69,6 +69,7 @@ export interface ServingFixture {
 export async function openServingFixture(
   env: Record<string, string> = {},
   uiDir: string | null = null,
+  extra: (config: ReturnType<typeof configWith>) => Partial<CreateServerOptions> = () => ({}),
 ): Promise<ServingFixture> {
   const tch = await openTestClickHouse();
   const config = configWith({
@@ -80,7 +81,7 @@ export async function openServingFixture(
   });
   const models = new LoadedModels();
   models.set('pump', [zScoreModel(pumpFeatureSet(env))]);
-  const server = await createServer({ config, logger: silentLogger, ch: tch.ch, models, uiDir });
+  const server = await createServer({ config, logger: silentLogger, ch: tch.ch, models, uiDir, ...extra(config) });
   const keys = {} as Record<Role, string>;
   const keyIds = {} as Record<Role, string>;
   for (const role of ROLES) {
