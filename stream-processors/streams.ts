@@ -2,24 +2,17 @@
  * The two stream declarations, sensors and orders: the same engine, different configuration (key, feature
  * sets, raw table, contract checks, alert policy name). Everything stream-specific the processor needs is here.
  */
-import {
-  ORDER_COLUMNS,
-  orderFromRow,
-  orderRow,
-  SENSOR_READING_COLUMNS,
-  type SourceCoordinates,
-  sensorReadingFromRow,
-  sensorReadingRow,
-} from '../adapters/clickhouse/rows.js';
+import { rawTableOf } from '../adapters/clickhouse/raw-tables.js';
+import { orderRow, type SourceCoordinates, sensorReadingRow } from '../adapters/clickhouse/rows.js';
 import type { Row } from '../adapters/clickhouse/types.js';
-import { type AlertPolicyConfig, alertPolicyFromConfig } from '../core/alerts/index.js';
+import type { AlertPolicyConfig } from '../core/alerts/index.js';
 import type { Config } from '../core/config/index.js';
 import type { Order, SensorReading } from '../core/events/types.js';
 import { type ContractResult, validateReading } from '../core/events/validate.js';
 import { validateOrder } from '../core/events/validate-order.js';
 import { channelSpecs } from '../core/plant/catalogue.js';
 import type { Plant } from '../core/plant/schema.js';
-import { orderStream, type StreamDefinition, type StreamName, sensorStream } from '../core/scoring/index.js';
+import { type StreamDefinition, type StreamName, streamScoringFromConfig } from '../core/scoring/index.js';
 import { type TopicSpec, topicsFromConfig } from '../core/topics.js';
 
 export interface StreamRuntime<E> {
@@ -38,34 +31,36 @@ export interface StreamRuntime<E> {
 
 export function streamRuntime(name: StreamName, config: Config, plant?: Plant): StreamRuntime<SensorReading | Order> {
   const topics = topicsFromConfig(config);
-  const features = config.features;
   const skew = config.events.maxFutureSkewMs;
-  const alertPolicy = alertPolicyFromConfig(`${name}-default`, config.alerts);
+  // Definition, alert policy and retention are shared with replay (core/scoring/stream-from-config.ts), the raw
+  // table mapping with everything that reads events back (adapters/clickhouse/raw-tables.ts).
+  const scoring = streamScoringFromConfig(name, config, plant);
+  const raw = rawTableOf(name);
   if (name === 'sensors') {
     const catalogue = (assetType: string) => channelSpecs(assetType, plant);
     const runtime: StreamRuntime<SensorReading> = {
-      definition: sensorStream(features, (t) => catalogue(t)?.map((c) => c.name)),
+      definition: scoring.definition as StreamDefinition<SensorReading>,
       topic: topics.sensorReadings,
       rawTable: 'sensor_readings',
-      rawColumns: SENSOR_READING_COLUMNS,
+      rawColumns: raw.columns,
       rawRow: sensorReadingRow,
-      fromRawRow: sensorReadingFromRow,
+      fromRawRow: raw.fromRow as (row: Row) => SensorReading,
       validate: (r, receivedAt) => validateReading(r, receivedAt, catalogue, { maxFutureSkewMs: skew }),
-      alertPolicy,
-      retentionMs: Math.max(...features.windowsMs) + features.allowedLatenessMs,
+      alertPolicy: scoring.alertPolicy,
+      retentionMs: scoring.retentionMs,
     };
     return runtime as StreamRuntime<SensorReading | Order>;
   }
   const runtime: StreamRuntime<Order> = {
-    definition: orderStream(features),
+    definition: scoring.definition as StreamDefinition<Order>,
     topic: topics.orders,
     rawTable: 'orders',
-    rawColumns: ORDER_COLUMNS,
+    rawColumns: raw.columns,
     rawRow: orderRow,
-    fromRawRow: orderFromRow,
+    fromRawRow: raw.fromRow as (row: Row) => Order,
     validate: (o, receivedAt) => validateOrder(o, receivedAt, skew),
-    alertPolicy,
-    retentionMs: Math.max(...features.orderWindowsMs) + features.allowedLatenessMs,
+    alertPolicy: scoring.alertPolicy,
+    retentionMs: scoring.retentionMs,
   };
   return runtime as StreamRuntime<SensorReading | Order>;
 }

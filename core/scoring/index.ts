@@ -16,3 +16,4 @@ export {
   type StreamName,
   sensorStream,
 } from './stream-definition.js';
+export { type StreamScoring, streamScoringFromConfig } from './stream-from-config.js';
