@@ -3,6 +3,7 @@ import type { CliContext } from '../context.js';
 import { registerConfig } from './config.js';
 import { registerDemo } from './demo.js';
 import { registerDrift } from './drift.js';
+import { registerEvaluate } from './evaluate.js';
 import { registerKeys } from './keys.js';
 import { registerMigrate } from './migrate.js';
 import { registerModels } from './models.js';
@@ -30,5 +31,6 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerKeys(program, ctx);
   registerTrain(program, ctx);
   registerModels(program, ctx);
+  registerEvaluate(program, ctx);
   registerPending(program);
 }

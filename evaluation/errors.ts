@@ -1,0 +1,16 @@
+import { errorCatalogue } from '../core/errors.js';
+
+export const evaluationError = errorCatalogue({
+  VIGIL_EVALUATION_NO_DATA: {
+    message:
+      'No {stream} inferences of run "{runId}" in {range}: nothing to evaluate. Run the processor (or a replay) over the period, or check --stream, --run-id, --from and --to.',
+    status: 404,
+    retriable: false,
+  },
+  VIGIL_EVALUATION_MODEL_MISSING: {
+    message:
+      'No model for {subject}: {dir}/card.json does not exist (or the subject has no feature set). Rebuild the defaults with `npm run models:rebuild` or pass --models <dir>.',
+    status: 500,
+    retriable: false,
+  },
+});

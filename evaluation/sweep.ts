@@ -1,0 +1,58 @@
+/**
+ * A grid of alert-policy settings to try on one scored run (`vigil evaluate --simulate --sweep ...`), pure.
+ * Spec: `k=2,3;n=5,10;closeAfter=5,30;hysteresis=0.1;cooldown=5m,30m` — each named setting with its values;
+ * settings not named keep the configured value. Combinations with k > n are skipped.
+ */
+import type { AlertPolicyConfig } from '../core/alerts/index.js';
+
+const SETTINGS = ['k', 'n', 'closeAfter', 'hysteresis', 'cooldown'] as const;
+type Setting = (typeof SETTINGS)[number];
+
+export type SweepGrid = Partial<Record<Setting, number[]>>;
+
+export class SweepSpecError extends Error {}
+
+function value(setting: Setting, raw: string): number {
+  const text = raw.trim();
+  if (setting === 'cooldown') {
+    const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text);
+    if (m === null) throw new SweepSpecError(`cooldown value "${raw}" must look like 0, 30s, 5m, 1h`);
+    return Math.round(Number(m[1]) * { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[(m[2] ?? 'ms') as 'ms']);
+  }
+  const n = Number(text);
+  const ok = setting === 'hysteresis' ? n >= 0 && n < 1 : Number.isInteger(n) && n >= 1;
+  if (text === '' || !ok) {
+    throw new SweepSpecError(
+      `${setting} value "${raw}" must be ${setting === 'hysteresis' ? 'a number in [0, 1)' : 'a whole number >= 1'}`,
+    );
+  }
+  return n;
+}
+
+export function parseSweep(spec: string): SweepGrid {
+  const grid: SweepGrid = {};
+  for (const part of spec.split(';').filter((p) => p.trim() !== '')) {
+    const [name, values] = part.split('=', 2).map((s) => s.trim());
+    if (!SETTINGS.includes(name as Setting) || values === undefined || values === '') {
+      throw new SweepSpecError(`"${part}" must be <setting>=<v1>,<v2>,... with setting one of ${SETTINGS.join(', ')}`);
+    }
+    grid[name as Setting] = values.split(',').map((v) => value(name as Setting, v));
+  }
+  return grid;
+}
+
+/** Every combination of the grid applied to `base`, in a stable order. */
+export function policiesOf(base: AlertPolicyConfig, grid: SweepGrid): AlertPolicyConfig[] {
+  let out: AlertPolicyConfig[] = [base];
+  for (const setting of SETTINGS) {
+    const values = grid[setting];
+    if (values === undefined) continue;
+    const field = setting === 'cooldown' ? 'cooldownMs' : setting;
+    out = out.flatMap((p) => values.map((v) => ({ ...p, [field]: v })));
+  }
+  return out.filter((p) => p.k <= p.n);
+}
+
+export function describePolicy(p: AlertPolicyConfig): string {
+  return `k=${p.k} n=${p.n} closeAfter=${p.closeAfter} hysteresis=${p.hysteresis} cooldown=${p.cooldownMs / 60_000}m`;
+}
