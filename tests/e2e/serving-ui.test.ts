@@ -278,4 +278,20 @@ describe('web UI', () => {
     await page.waitForSelector('.chart canvas');
     await shot('score-file');
   });
+
+  it('shows an admin the models and the audit trail of who predicted what', async () => {
+    await page.click('nav.top button:has-text("Sign out")');
+    await page.fill('input[name=apiKey]', fx.keys.admin);
+    await page.click('button[type=submit]');
+    await page.click('nav.top a:has-text("Models")');
+    await page.waitForSelector('text=zmax-1');
+    // The production vs shadow table of the live stream's scores (anomaly rate in %).
+    await page.waitForSelector('td:has-text(" %")');
+    await shot('models');
+    await page.click('nav.top a:has-text("Audit")');
+    await page.waitForSelector('text=POST /v1/score/file');
+    const rows = await page.locator('table.table tbody tr').count();
+    expect(rows).toBeGreaterThan(3);
+    await shot('audit');
+  });
 });

@@ -174,6 +174,40 @@ describe('scoring through the API', () => {
   });
 });
 
+describe('models', () => {
+  it('compares production and shadow over the live stream rows (anomaly rate, mean score)', async () => {
+    const now = Date.now();
+    const rows = Array.from({ length: 8 }, (_, i) => ({
+      inference_id: `cmp-${i}`,
+      stream: 'sensors',
+      key: 'pump-cmp',
+      event_id: `e-${Math.floor(i / 2)}`,
+      event_time: now - 60_000 + i,
+      scored_at: now,
+      score: i % 2 === 0 ? 1 : 5,
+      threshold: 4,
+      anomaly: i % 2 === 1,
+      model_name: 'sensors-cmp',
+      model_version: i % 2 === 0 ? 'v1' : 'v2',
+      model_role: i % 2 === 0 ? 'production' : 'shadow',
+      feature_set: 'sensors.pump',
+      feature_set_version: '1',
+      features: {},
+    }));
+    await fx.tch.ch.insertRows('inferences', rows);
+    const response = await fx.server.app.inject({
+      method: 'GET',
+      url: '/v1/models/sensors-cmp/comparison',
+      headers: auth(fx.keys.viewer),
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json().versions).toEqual([
+      { version: 'v1', role: 'production', scores: 4, anomalyRate: 0, meanScore: 1 },
+      { version: 'v2', role: 'shadow', scores: 4, anomalyRate: 1, meanScore: 5 },
+    ]);
+  });
+});
+
 function alertRow(alertId: string, key: string, now: number, version = 1) {
   return {
     alert_id: alertId,
