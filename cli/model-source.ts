@@ -7,7 +7,7 @@ import type { ClickHouse } from '../adapters/clickhouse/index.js';
 import { createKafkaClient } from '../adapters/kafka/client.js';
 import { createRegistryClient } from '../adapters/registry/client.js';
 import type { ModelRegistry } from '../core/model/registry.js';
-import { bootstrapDefaultModels, openModelRegistry } from '../registry/index.js';
+import { bootstrapDefaultModels, type ClickHouseModelRegistry, openModelRegistry } from '../registry/index.js';
 import type { ModelSource } from '../stream-processors/live-models.js';
 import type { CliContext } from './context.js';
 
@@ -25,6 +25,13 @@ export async function modelSourceFor(
     logger,
   });
   await bootstrapDefaultModels(registry, config.processor.modelsDir, 'vigil-bootstrap');
+  return registryModelSource(registry);
+}
+
+/** Production and shadow versions of a model, as the registry records them, with their files in its store. */
+export function registryModelSource(
+  registry: ClickHouseModelRegistry,
+): ModelSource & { readonly registry: ModelRegistry } {
   return {
     registry,
     async locate(name) {
