@@ -141,9 +141,9 @@ describe('promote and roll back under a running processor', () => {
         );
         const vectors = rows.map((r) => Float64Array.from(featureSet.featureNames, (name) => r.features[name] ?? 0));
         const scores = await scorer.scoreBatch(vectors);
-        rows.forEach((r, i) =>
-          expect(Math.abs(scores[i]! - r.score)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(r.score))),
-        );
+        for (const [i, r] of rows.entries()) {
+          expect(Math.abs(scores[i]! - r.score)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(r.score)));
+        }
         await scorer.close();
       }
     } finally {
