@@ -227,8 +227,9 @@ async function simulate(ctx: CliContext, o: EvaluateFlags, graceMs: number, runI
       return;
     }
     const kinds = Object.keys(RECALL_TARGETS);
+    ctx.out.write(formatReport(result.report, title));
     ctx.out.write(
-      `${title}\n\n| policy | ${kinds.join(' | ')} | false alerts / asset / day | targets |\n|---|${kinds.map(() => '---|').join('')}---|---|\n`,
+      `\nsweep (same scores, other alert settings):\n\n| policy | ${kinds.join(' | ')} | false alerts / asset / day | targets |\n|---|${kinds.map(() => '---|').join('')}---|---|\n`,
     );
     for (const candidate of policiesOf(policy, grid)) {
       const r = result.withPolicy(defineAlertPolicy(candidate));

@@ -5,7 +5,17 @@ import { registeredErrorCodes } from '../../core/errors.js';
 const ROOT = new URL('../../', import.meta.url);
 
 async function loadAllCatalogues(): Promise<string[]> {
-  const codeDirs = ['core', 'adapters', 'cli', 'stack', 'producers', 'stream-processors', 'serving', 'replay'];
+  const codeDirs = [
+    'core',
+    'adapters',
+    'cli',
+    'stack',
+    'producers',
+    'stream-processors',
+    'serving',
+    'replay',
+    'evaluation',
+  ];
   const files = codeDirs
     .filter((dir) => existsSync(new URL(dir, ROOT)))
     .flatMap((dir) =>
