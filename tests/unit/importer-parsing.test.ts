@@ -283,12 +283,15 @@ describe('vigil produce file', () => {
     expect(truth).toMatchObject([{ key: 'A', kind: 'bearing_wear' }]);
   });
 
-  it('fails with a clear message without --out (publishing not available yet) and exits 2 on bad usage', async () => {
+  it('fails naming the registry when it cannot publish, and exits 2 on bad usage', async () => {
     const input = join(dir, 'cli2.csv');
     await writeFile(input, 'time,asset,v\n2024-03-01T00:00:00Z,A,1\n');
-    const noOut = await runCli(['produce', 'file', input]);
-    expect(noOut.code).toBe(1);
-    expect(noOut.err).toContain('--out');
+    const noRegistry = await runCli(['produce', 'file', input], {
+      LOG_LEVEL: 'silent',
+      SCHEMA_REGISTRY_URL: 'http://127.0.0.1:1/apis/ccompat/v7',
+    });
+    expect(noRegistry.code).toBe(1);
+    expect(noRegistry.err).toContain('SCHEMA_REGISTRY_URL');
     const badDelimiter = await runCli(['produce', 'file', input, '--delimiter', 'pipe', '--out', join(dir, 'x.jsonl')]);
     expect(badDelimiter.code).toBe(2);
     expect(badDelimiter.err).toContain('--delimiter');
