@@ -1,0 +1,190 @@
+/**
+ * `npm run bench [-- --quick] [-- --only a,b]`: Vigil against its ceilings and its peer, in one run on one machine.
+ * Prints markdown tables and writes bench/results/<date>.json; bench/README.md explains every figure.
+ *
+ * Suites (in order): broker (ProducerPerformance/ConsumerPerformance), publish (publisher vs bare sendBatch),
+ * consume (raw kafkajs consume+decode, and + feature engine), pipeline (StreamProcessor in-process), sink
+ * (processor-sized inserts vs one bulk insert), onnx (micro-batches vs one large call), latency (fixed rates at
+ * 30/60/90 % of the pipeline's maximum), scale (100 / 10 000 / 100 000 assets, own processes), peer (Quix Streams),
+ * external (bench/replay.ts and bench/serving.ts when present).
+ *
+ * Needs the local stack (`node bin/vigil.js stack up`); uses KAFKA_BROKERS / SCHEMA_REGISTRY_URL like every role.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { topicsFromConfig } from '../core/topics.js';
+import { type BenchEnv, openBenchEnv } from './lib/bench-env.js';
+import { encodeReadings, fillTopic, readingCodec, simulatedReadings } from './lib/dataset.js';
+import { machineDetails } from './lib/machine.js';
+import { type BenchReport, renderReport } from './lib/report.js';
+import { ratioOf, repeat, type Summary } from './lib/stats.js';
+import { consumerPerformance, producerPerformance } from './suites/broker-perf.js';
+import { rawConsumeRate } from './suites/consume.js';
+import { pipelineRate } from './suites/pipeline.js';
+import { bareSendBatchRate, publisherRate } from './suites/publish.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const SUITES = ['broker', 'publish', 'consume', 'pipeline', 'sink', 'onnx', 'latency', 'scale', 'peer', 'external'];
+
+interface Plan {
+  readonly mode: 'quick' | 'full';
+  readonly only: Set<string>;
+  readonly assets: number;
+  readonly minutes: number;
+  readonly runs: number;
+  readonly pipelineRuns: number;
+  readonly perfRecords: number;
+}
+
+function planFrom(argv: readonly string[]): Plan {
+  const quick = argv.includes('--quick');
+  const onlyIndex = argv.indexOf('--only');
+  const only = new Set(onlyIndex >= 0 ? (argv[onlyIndex + 1] ?? '').split(',') : SUITES);
+  for (const name of only)
+    if (!SUITES.includes(name)) throw new Error(`unknown suite "${name}" (${SUITES.join(', ')})`);
+  return quick
+    ? { mode: 'quick', only, assets: 40, minutes: 30, runs: 2, pipelineRuns: 1, perfRecords: 300_000 }
+    : { mode: 'full', only, assets: 100, minutes: 30, runs: 3, pipelineRuns: 3, perfRecords: 1_000_000 };
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const plan = planFrom(process.argv.slice(2));
+  const bench: BenchEnv = await openBenchEnv(process.env);
+  const log = (text: string) =>
+    process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0)}s] ${text}\n`);
+  const rates: Record<string, Summary> = {};
+  const report: BenchReport = {
+    date: new Date().toISOString(),
+    mode: plan.mode,
+    elapsedSeconds: 0,
+    machine: machineDetails(),
+    dataset: {},
+    rates,
+    ratios: [],
+    latency: [],
+    scale: [],
+    notes: [],
+    skipped: [],
+  };
+  const ratio = (name: string, vigil: string, ceiling: string, target: string) => {
+    const v = rates[vigil];
+    const c = rates[ceiling];
+    if (v && c) report.ratios.push({ name, vigil, ceiling, ratio: ratioOf(v, c), target });
+  };
+  try {
+    log(`simulating ${plan.assets} assets x ${plan.minutes} min at 1 Hz`);
+    const readings = simulatedReadings({ assets: plan.assets, minutes: plan.minutes });
+    const data = await bench.space('data');
+    const codec = await readingCodec(data.config);
+    const messages = encodeReadings(codec, readings);
+    const dataTopic = topicsFromConfig(data.config).sensorReadings.name;
+    const meanBytes = Math.round(messages.reduce((s, m) => s + (m.value as Buffer).length, 0) / messages.length);
+    log(`filling ${dataTopic} with ${messages.length} records (${meanBytes} B mean)`);
+    await fillTopic(data.config, bench.logger, dataTopic, messages);
+    Object.assign(report.dataset, {
+      assets: plan.assets,
+      minutes: plan.minutes,
+      records: messages.length,
+      meanRecordBytes: meanBytes,
+      partitions: topicsFromConfig(data.config).sensorReadings.partitions,
+      seed: 20_260_302,
+    });
+    const n = messages.length;
+
+    if (plan.only.has('broker')) {
+      const perf = { java: 'java', kafkaLibDir: bench.kafkaLibDir, bootstrap: bench.base.kafka.brokers.join(',') };
+      const perfSpace = await bench.space('perf');
+      const perfTopic = topicsFromConfig(perfSpace.config).sensorReadings.name;
+      log('broker ProducerPerformance');
+      rates['broker ProducerPerformance (acks=all)'] = (
+        await repeat(plan.runs, 0, () => producerPerformance(perf, perfTopic, plan.perfRecords, meanBytes))
+      ).summary;
+      log('broker ConsumerPerformance');
+      rates['broker ConsumerPerformance'] = (
+        await repeat(plan.runs, 1, () => consumerPerformance(perf, dataTopic, n))
+      ).summary;
+    }
+
+    if (plan.only.has('publish')) {
+      const space = await bench.space('publish');
+      const slice = readings.slice(0, Math.min(readings.length, plan.mode === 'quick' ? 40_000 : 100_000));
+      const pre = encodeReadings(codec, slice);
+      log(`publish: ${slice.length} events, publisher vs bare sendBatch`);
+      rates['bare kafkajs sendBatch (pre-encoded)'] = (
+        await repeat(plan.runs, 1, () => bareSendBatchRate(space.config, bench.logger, pre))
+      ).summary;
+      rates['Vigil publisher'] = (
+        await repeat(plan.runs, 1, () => publisherRate(space.config, bench.logger, slice))
+      ).summary;
+      ratio('publisher ÷ bare sendBatch', 'Vigil publisher', 'bare kafkajs sendBatch (pre-encoded)', '≥ 0.9');
+      ratio(
+        'publisher ÷ ProducerPerformance',
+        'Vigil publisher',
+        'broker ProducerPerformance (acks=all)',
+        '(orientation)',
+      );
+    }
+
+    if (plan.only.has('consume')) {
+      log('raw kafkajs consume + decode');
+      rates['raw kafkajs consume + Avro decode'] = (
+        await repeat(plan.runs, 1, () =>
+          rawConsumeRate(data.config, bench.logger, codec, { records: n, features: false }),
+        )
+      ).summary;
+      log('kafkajs consume + decode + Vigil feature engine');
+      rates['Vigil features only (consume + decode + windows)'] = (
+        await repeat(plan.runs, 0, () =>
+          rawConsumeRate(data.config, bench.logger, codec, { records: n, features: true }),
+        )
+      ).summary;
+      ratio(
+        'raw consume+decode ÷ ConsumerPerformance',
+        'raw kafkajs consume + Avro decode',
+        'broker ConsumerPerformance',
+        '(orientation)',
+      );
+    }
+
+    if (plan.only.has('pipeline')) {
+      log(`pipeline: StreamProcessor over ${n} records, ${plan.pipelineRuns} run(s)`);
+      const shares: string[] = [];
+      rates['Vigil pipeline (StreamProcessor, committed)'] = (
+        await repeat(plan.pipelineRuns, 0, async () => {
+          const r = await pipelineRate(data.config, bench.logger, bench.clickhouse, n);
+          shares.push(
+            `${Math.round(r.eventsPerSecond)} ev/s: ${r.scored} scored, model ${(r.modelShare * 100).toFixed(0)} %, sink ${(r.sinkShare * 100).toFixed(0)} % of wall time`,
+          );
+          log(`  ${shares[shares.length - 1]}`);
+          return r.eventsPerSecond;
+        })
+      ).summary;
+      report.notes.push(`pipeline runs: ${shares.join('; ')}`);
+      ratio(
+        'pipeline ÷ raw consume+decode',
+        'Vigil pipeline (StreamProcessor, committed)',
+        'raw kafkajs consume + Avro decode',
+        '≥ 0.6',
+      );
+    }
+  } finally {
+    await bench.close();
+  }
+  report.elapsedSeconds = Math.round((performance.now() - started) / 1000);
+  const text = renderReport(report);
+  process.stdout.write(text);
+  const out = join(here, 'results', `${report.date.slice(0, 19).replace(/:/g, '-')}.json`);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  process.stderr.write(`report written to ${out}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
