@@ -5,6 +5,7 @@ import type { Registry } from '../adapters/metrics.js';
 import type { Config } from '../core/config/index.js';
 import type { ModelRegistry } from '../core/model/registry.js';
 import type { AuditLog } from './audit/audit-log.js';
+import type { BufferedInsert } from './buffered-insert.js';
 import type { KeyStore } from './keys/key-store.js';
 import type { AlertFeed } from './live/alert-feed.js';
 import type { ApiScorer } from './scoring/api-scorer.js';
@@ -33,6 +34,8 @@ export interface ServingContext {
   readonly metrics: Registry;
   readonly keys: KeyStore;
   readonly audit: AuditLog;
+  /** Inference rows of API scoring, batched; read routes flush it first so a client reads its own writes. */
+  readonly inferenceRows: BufferedInsert;
   readonly models: LoadedModels;
   readonly scorer: ApiScorer;
   readonly alertFeed: AlertFeed;

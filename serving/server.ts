@@ -1,7 +1,7 @@
 /**
  * Composition of the serving role from its clients: the key store, the audit log, the API scorer, the live alert
  * feed and the fastify app. `vigil serve`, `vigil demo` and the tests call `createServer`; `close()` stops taking
- * requests, then writes every buffered audit row (none is lost on a clean shutdown).
+ * requests, then writes every buffered inference and audit row (none is lost on a clean shutdown).
  */
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
@@ -15,6 +15,7 @@ import { channelSpecs } from '../core/plant/catalogue.js';
 import type { ChannelNamesOf } from '../core/scoring/index.js';
 import { buildApp } from './app.js';
 import { AuditLog } from './audit/audit-log.js';
+import { BufferedInsert } from './buffered-insert.js';
 import type { RawPublisher, ReadinessProbe, ReadingPublisher, ServingContext } from './context.js';
 import { KeyStore } from './keys/key-store.js';
 import { AlertFeed } from './live/alert-feed.js';
@@ -51,6 +52,9 @@ export async function createServer(options: CreateServerOptions): Promise<Server
   const metrics = options.metrics ?? createMetricsRegistry();
   const models = options.models ?? new LoadedModels();
   const audit = new AuditLog(ch, logger, { flushIntervalMs: config.serving.auditFlushMs, metrics });
+  const inferenceRows = new BufferedInsert(ch, 'inferences', logger.child({ component: 'api-inferences' }), {
+    flushIntervalMs: config.serving.auditFlushMs,
+  });
   const ctx: ServingContext = {
     config,
     ch,
@@ -58,13 +62,14 @@ export async function createServer(options: CreateServerOptions): Promise<Server
     metrics,
     keys: new KeyStore(ch, { cacheMs: config.serving.keyCacheMs }),
     audit,
+    inferenceRows,
     models,
     scorer: new ApiScorer({
       features: config.features,
       channelNamesOf: options.channelNamesOf ?? ((t) => channelSpecs(t)?.map((c) => c.name)),
       alertPolicy: alertPolicyFromConfig('sensors.api', config.alerts),
       models,
-      ch,
+      inferenceRows,
     }),
     alertFeed: new AlertFeed(ch, logger, { pollMs: config.serving.livePollMs }),
     readiness: [
@@ -85,6 +90,7 @@ export async function createServer(options: CreateServerOptions): Promise<Server
   try {
     app = await buildApp(ctx);
   } catch (error) {
+    await inferenceRows.close();
     await audit.close();
     throw error;
   }
@@ -96,7 +102,12 @@ export async function createServer(options: CreateServerOptions): Promise<Server
       try {
         await app.close();
       } finally {
-        await audit.close();
+        // Inference rows first: the audit rows name them.
+        try {
+          await inferenceRows.close();
+        } finally {
+          await audit.close();
+        }
       }
     },
   };

@@ -66,6 +66,7 @@ export const inferencesPlugin: FastifyPluginAsync<ServingContext> = async (app, 
     },
     async (request) => {
       const q = request.query;
+      await ctx.inferenceRows.flush();
       const range = timeRange(q, (ctx.now ?? Date.now)(), 86_400_000, ctx.config.serving.maxRangeMs);
       const inferences = await listInferences(ctx.ch, {
         assetId: q.assetId,
@@ -116,6 +117,7 @@ export const inferencesPlugin: FastifyPluginAsync<ServingContext> = async (app, 
       },
     },
     async (request) => {
+      await ctx.inferenceRows.flush();
       const trace = await inferenceTrace(ctx.ch, request.params.inferenceId);
       if (trace === undefined) {
         throw servingError('VIGIL_SERVING_NOT_FOUND', { what: `inference ${request.params.inferenceId}` });

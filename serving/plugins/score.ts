@@ -93,10 +93,13 @@ const scoreResultSchema = {
 
 const formatQuery = {
   type: 'object',
-  properties: { format: { type: 'string', enum: ['json', 'csv'], description: 'overrides the Accept header' } },
+  properties: {
+    format: { type: 'string', enum: ['json', 'csv'], description: 'overrides the Accept header' },
+    features: { type: 'boolean', default: false, description: 'include every feature value of every row (large)' },
+  },
 } as const;
 
-type FormatQuery = { format?: 'json' | 'csv' };
+type FormatQuery = { format?: 'json' | 'csv'; features?: boolean };
 
 function wantsCsv(request: FastifyRequest<{ Querystring: FormatQuery }>): boolean {
   if (request.query.format) return request.query.format === 'csv';
@@ -131,7 +134,8 @@ export const scorePlugin: FastifyPluginAsync<ServingContext> = async (app, ctx) 
         .header('content-disposition', `attachment; filename="scores-${request.id}.csv"`)
         .send(resultsToCsv(result));
     }
-    return reply.send({ ...result, inferences: undefined });
+    const rows = request.query.features ? result.rows : result.rows.map(({ features: _f, ...row }) => row);
+    return reply.send({ ...result, rows, inferences: undefined });
   }
 
   const produces = ['application/json', 'text/csv'];

@@ -3,13 +3,14 @@
  * for the same events and model version. Each request gets a fresh pipeline: its features come from the readings
  * in the request alone (a sequence must carry its own history; the first readings of each asset warm the windows
  * up and come back `unscored`). Inference rows are stored with the API key and request id, and with
- * run_id `api:<requestId>` so that they never replace the stream's own rows for the same event ids.
+ * run_id `api:<requestId>` so that they never replace the stream's own rows for the same event ids; they are
+ * written in batches (like the audit rows), so a request does not pay a ClickHouse insert.
  */
-import type { ClickHouse } from '../../adapters/clickhouse/index.js';
 import type { AlertPolicyConfig } from '../../core/alerts/index.js';
 import type { Alert, Inference, SensorReading } from '../../core/events/types.js';
 import type { FeatureDefaults } from '../../core/features/index.js';
 import { type ChannelNamesOf, ScoringPipeline, type StreamDefinition, sensorStream } from '../../core/scoring/index.js';
+import { servingError } from '../errors.js';
 import type { LoadedModels } from './loaded-models.js';
 
 export type RowStatus = 'scored' | 'unscored' | 'late' | 'duplicate' | 'unknown-asset-type';
@@ -52,7 +53,8 @@ export interface ApiScorerOptions {
   readonly channelNamesOf: ChannelNamesOf;
   readonly alertPolicy: AlertPolicyConfig;
   readonly models: LoadedModels;
-  readonly ch: ClickHouse;
+  /** Where inference rows go (batched: serving/buffered-insert.ts); false = buffer full. */
+  readonly inferenceRows: { add(rows: readonly Record<string, unknown>[]): boolean };
 }
 
 export class ApiScorer {
@@ -119,10 +121,13 @@ export class ApiScorer {
         features: status === 'duplicate' ? {} : (featuresOf.get(r.eventId) ?? {}),
       };
     });
-    await this.#options.ch.insertRows(
-      'inferences',
-      out.inferences.map((inf) => inferenceRow(inf, who.apiKeyId, who.requestId)),
-    );
+    // Traceability before answering: a score whose row cannot be kept is not given out.
+    if (!this.#options.inferenceRows.add(out.inferences.map((inf) => inferenceRow(inf, who.apiKeyId, who.requestId)))) {
+      throw servingError('VIGIL_SERVING_UNAVAILABLE', {
+        feature: 'Scoring',
+        reason: 'inference rows cannot be stored right now (ClickHouse unavailable); retry later',
+      });
+    }
     const scored = rows.filter((r) => r.status === 'scored');
     return {
       requestId: who.requestId,

@@ -310,8 +310,10 @@ describe('limits with small settings', () => {
     small = await openServingFixture({
       VIGIL_API_RATE_LIMIT: '3',
       VIGIL_API_RATE_WINDOW: '1h',
-      VIGIL_API_BODY_LIMIT: '2000',
+      VIGIL_API_BODY_LIMIT: '8000',
       VIGIL_API_UPLOAD_LIMIT: '1000',
+      // Nothing is written before close: the shutdown test sees every row still buffered.
+      VIGIL_API_AUDIT_FLUSH: '1h',
     });
   });
   afterAll(async () => {
@@ -336,7 +338,7 @@ describe('limits with small settings', () => {
       method: 'POST',
       url: '/v1/score/batch',
       headers: { ...auth(small.keys.admin), 'content-type': 'application/json' },
-      payload: JSON.stringify({ readings }),
+      payload: JSON.stringify({ readings: pumpReadings(2) }),
     });
     expect(response.statusCode).toBe(413);
     expect(response.json().code).toBe('VIGIL_SERVING_BODY_TOO_LARGE');
@@ -355,17 +357,30 @@ describe('limits with small settings', () => {
     expect(response.json().code).toBe('VIGIL_SERVING_BODY_TOO_LARGE');
   });
 
-  it('writes every buffered audit row on close (none lost on a clean shutdown)', async () => {
-    const before = small.server.ctx.audit.pending;
-    expect(before).toBeGreaterThan(0);
+  it('writes every buffered audit and inference row on close (none lost on a clean shutdown)', async () => {
     const ids = new Set<string>();
     for (let i = 0; i < 3; i++) {
       const r = await small.server.app.inject({ method: 'GET', url: '/v1/me', headers: auth(small.keys.ingest) });
       ids.add(r.headers['x-request-id'] as string);
     }
+    const scored = await small.server.app.inject({
+      method: 'POST',
+      url: '/v1/score',
+      headers: auth(small.keys.admin),
+      payload: sequence,
+    });
+    expect(scored.statusCode, scored.body).toBe(200);
+    const produced = (scored.json().rows as { scores: unknown[] }[]).flatMap((r) => r.scores).length;
+    expect(small.server.ctx.inferenceRows.pending).toBe(produced);
+    expect(small.server.ctx.audit.pending).toBeGreaterThanOrEqual(4);
     await small.server.close();
     const rows = await small.tch.ch.query<{ request_id: string }>('SELECT request_id FROM api_audit');
     for (const id of ids) expect(rows.some((r) => r.request_id === id)).toBe(true);
+    const inferences = await small.tch.ch.query<{ n: string }>(
+      'SELECT count() AS n FROM inferences FINAL WHERE request_id = {r:String}',
+      { r: scored.headers['x-request-id'] as string },
+    );
+    expect(Number(inferences[0]!.n)).toBe(produced);
     expect(small.server.ctx.audit.pending).toBe(0);
     await waitFor(() => small.server.ctx.audit.pending === 0, { description: 'audit drained', timeoutMs: 1000 });
   });

@@ -128,6 +128,8 @@ describe('scoring through the API', () => {
     const ids = rows.flatMap((r) => r.scores.map((s) => s.inferenceId));
     expect(ids.length).toBeGreaterThan(0);
 
+    // Inference rows are written in batches: after a flush they are all there.
+    await fx.server.ctx.inferenceRows.flush();
     const stored = await fx.tch.ch.query<{ n: string }>(
       'SELECT count() AS n FROM inferences FINAL WHERE request_id = {r:String} AND api_key_id = {k:String}',
       { r: requestId, k: fx.keyIds.viewer },

@@ -1,0 +1,90 @@
+/**
+ * Rows written to one ClickHouse table in batches: an insert per request would cost more than the request (and
+ * on the embedded engine an insert holds the process for milliseconds). Flushed every `flushIntervalMs`, when
+ * `maxBatch` rows wait, on `flush()`, and by `close()`. A failed flush keeps its rows (oldest first) and retries
+ * on the next tick, so a clean shutdown loses nothing; beyond `maxBuffered` rows (ClickHouse down for long) new
+ * rows are dropped, counted and logged.
+ */
+import type { ClickHouse, Row } from '../adapters/clickhouse/index.js';
+import type { Logger } from '../adapters/logger.js';
+
+export interface BufferedInsertOptions {
+  readonly flushIntervalMs: number;
+  readonly maxBatch?: number;
+  readonly maxBuffered?: number;
+  readonly onWritten?: (rows: number) => void;
+  readonly onDropped?: () => void;
+}
+
+export class BufferedInsert {
+  readonly #ch: ClickHouse;
+  readonly #table: string;
+  readonly #log: Logger;
+  readonly #options: BufferedInsertOptions;
+  #buffer: Row[] = [];
+  #flushing: Promise<unknown> | undefined;
+  readonly #timer: NodeJS.Timeout;
+  #closed = false;
+
+  constructor(ch: ClickHouse, table: string, logger: Logger, options: BufferedInsertOptions) {
+    this.#ch = ch;
+    this.#table = table;
+    this.#log = logger;
+    this.#options = options;
+    this.#timer = setInterval(() => void this.flush(), options.flushIntervalMs);
+    this.#timer.unref();
+  }
+
+  /** Queues rows; returns false when the buffer is full and they were dropped. */
+  add(rows: readonly Row[]): boolean {
+    if (this.#buffer.length + rows.length > (this.#options.maxBuffered ?? 100_000)) {
+      this.#options.onDropped?.();
+      this.#log.error({ table: this.#table, rows: rows.length }, 'insert buffer full: rows dropped');
+      return false;
+    }
+    for (const row of rows) this.#buffer.push(row);
+    if (this.#buffer.length >= (this.#options.maxBatch ?? 1_000)) void this.flush();
+    return true;
+  }
+
+  get pending(): number {
+    return this.#buffer.length;
+  }
+
+  /** Writes what is buffered; concurrent calls share one flush. Never throws (failures are logged and retried). */
+  async flush(): Promise<void> {
+    while (this.#flushing) await this.#flushing;
+    if (this.#buffer.length === 0) return;
+    this.#flushing = this.#flushOnce();
+    try {
+      await this.#flushing;
+    } finally {
+      this.#flushing = undefined;
+    }
+  }
+
+  async #flushOnce(): Promise<boolean> {
+    const batch = this.#buffer;
+    this.#buffer = [];
+    try {
+      await this.#ch.insertRows(this.#table, batch);
+      this.#options.onWritten?.(batch.length);
+      return true;
+    } catch (error) {
+      this.#buffer = batch.concat(this.#buffer);
+      this.#log.warn({ err: error, table: this.#table, rows: batch.length }, 'buffered insert failed; will retry');
+      return false;
+    }
+  }
+
+  /** Stops the timer and writes every buffered row; throws if ClickHouse refuses the final write. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#timer);
+    await this.flush();
+    if (this.#buffer.length > 0 && !(await this.#flushOnce())) {
+      throw new Error(`${this.#table}: ${this.#buffer.length} buffered rows could not be written at shutdown`);
+    }
+  }
+}
