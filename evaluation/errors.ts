@@ -7,6 +7,11 @@ export const evaluationError = errorCatalogue({
     status: 404,
     retriable: false,
   },
+  VIGIL_EVALUATION_TARGETS_MISSED: {
+    message: 'Detection quality misses its targets (--check): {missed}. The report above has the figures.',
+    status: 422,
+    retriable: false,
+  },
   VIGIL_EVALUATION_MODEL_MISSING: {
     message:
       'No model for {subject}: {dir}/card.json does not exist (or the subject has no feature set). Rebuild the defaults with `npm run models:rebuild` or pass --models <dir>.',

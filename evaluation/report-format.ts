@@ -51,13 +51,20 @@ export function formatReport(r: EvaluationReport, title?: string): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Whether the report meets every target (kinds absent from the run are not judged). */
-export function meetsTargets(r: EvaluationReport): boolean {
-  const kindsOk = r.kinds.every((k) => {
+/** The targets the report misses, as short phrases (empty when all are met; kinds absent from the run are not judged). */
+export function missedTargets(r: EvaluationReport): string[] {
+  const missed: string[] = [];
+  for (const k of r.kinds) {
     const t = RECALL_TARGETS[k.kind];
-    return t === undefined || (k.event.recall ?? 0) >= t;
-  });
-  return (
-    kindsOk && r.falseAlertsPerAssetPerDay !== null && r.falseAlertsPerAssetPerDay < FALSE_ALERTS_PER_ASSET_DAY_TARGET
-  );
+    if (t !== undefined && (k.event.recall ?? 0) < t) missed.push(`${k.kind} recall ${num(k.event.recall)} < ${t}`);
+  }
+  const fa = r.falseAlertsPerAssetPerDay;
+  if (fa === null || fa >= FALSE_ALERTS_PER_ASSET_DAY_TARGET) {
+    missed.push(`false alerts per asset per day ${num(fa, 2)} >= ${FALSE_ALERTS_PER_ASSET_DAY_TARGET}`);
+  }
+  return missed;
+}
+
+export function meetsTargets(r: EvaluationReport): boolean {
+  return missedTargets(r).length === 0;
 }

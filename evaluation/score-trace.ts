@@ -55,6 +55,18 @@ export class ScoreTrace {
     return n;
   }
 
+  /** Each key's scores in processing order (views, not copies), for diagnostics. */
+  *series(): Generator<{ key: string; threshold: number; times: Float64Array; scores: Float32Array }> {
+    for (const [key, t] of this.#keys) {
+      yield {
+        key,
+        threshold: t.threshold,
+        times: t.times.subarray(0, t.length),
+        scores: t.scores.subarray(0, t.length),
+      };
+    }
+  }
+
   /** Point-wise tally of the scores in [from, to) against `faults` (flagged = score > threshold). */
   tally(faults: readonly FaultSpan[], graceMs: number, from: number, to: number): PointTally {
     const tallier = new PointTallier(faults, graceMs);

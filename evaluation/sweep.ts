@@ -1,11 +1,11 @@
 /**
  * A grid of alert-policy settings to try on one scored run (`vigil evaluate --simulate --sweep ...`), pure.
- * Spec: `k=2,3;n=5,10;closeAfter=5,30;hysteresis=0.1;cooldown=5m,30m` — each named setting with its values;
+ * Spec: `k=2,3;n=5,10;openRatio=0,5;closeAfter=5,30;hysteresis=0.1;cooldown=5m,30m` — each named setting with its values;
  * settings not named keep the configured value. Combinations with k > n are skipped.
  */
 import type { AlertPolicyConfig } from '../core/alerts/index.js';
 
-const SETTINGS = ['k', 'n', 'closeAfter', 'hysteresis', 'cooldown'] as const;
+const SETTINGS = ['k', 'n', 'openRatio', 'closeAfter', 'hysteresis', 'cooldown'] as const;
 type Setting = (typeof SETTINGS)[number];
 
 export type SweepGrid = Partial<Record<Setting, number[]>>;
@@ -20,12 +20,13 @@ function value(setting: Setting, raw: string): number {
     return Math.round(Number(m[1]) * { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[(m[2] ?? 'ms') as 'ms']);
   }
   const n = Number(text);
-  const ok = setting === 'hysteresis' ? n >= 0 && n < 1 : Number.isInteger(n) && n >= 1;
-  if (text === '' || !ok) {
-    throw new SweepSpecError(
-      `${setting} value "${raw}" must be ${setting === 'hysteresis' ? 'a number in [0, 1)' : 'a whole number >= 1'}`,
-    );
-  }
+  const rule =
+    setting === 'hysteresis'
+      ? { ok: n >= 0 && n < 1, what: 'a number in [0, 1)' }
+      : setting === 'openRatio'
+        ? { ok: n === 0 || n > 1, what: '0 (off) or a ratio > 1' }
+        : { ok: Number.isInteger(n) && n >= 1, what: 'a whole number >= 1' };
+  if (text === '' || !rule.ok) throw new SweepSpecError(`${setting} value "${raw}" must be ${rule.what}`);
   return n;
 }
 
@@ -54,5 +55,5 @@ export function policiesOf(base: AlertPolicyConfig, grid: SweepGrid): AlertPolic
 }
 
 export function describePolicy(p: AlertPolicyConfig): string {
-  return `k=${p.k} n=${p.n} closeAfter=${p.closeAfter} hysteresis=${p.hysteresis} cooldown=${p.cooldownMs / 60_000}m`;
+  return `k=${p.k} n=${p.n} openRatio=${p.openRatio} closeAfter=${p.closeAfter} hysteresis=${p.hysteresis} cooldown=${p.cooldownMs / 60_000}m`;
 }

@@ -12,8 +12,10 @@ import { alertRow, inferenceRow } from '../../adapters/clickhouse/rows.js';
 import { alertPolicyFromConfig, defineAlertPolicy } from '../../core/alerts/index.js';
 import type { GroundTruth } from '../../core/plant/ground-truth.js';
 import { sensorStream } from '../../core/scoring/index.js';
+import { evaluationError } from '../../evaluation/errors.js';
+import type { EvaluationReport } from '../../evaluation/metrics.js';
 import { openDirectoryModels } from '../../evaluation/model-dir-models.js';
-import { formatReport, meetsTargets, RECALL_TARGETS } from '../../evaluation/report-format.js';
+import { formatReport, meetsTargets, missedTargets, RECALL_TARGETS } from '../../evaluation/report-format.js';
 import { evaluateSimulated } from '../../evaluation/simulated-run.js';
 import { evaluateStored } from '../../evaluation/stored-run.js';
 import { describePolicy, parseSweep, policiesOf, SweepSpecError } from '../../evaluation/sweep.js';
@@ -127,7 +129,7 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
           graceMs,
         });
         ctx.out.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
-        if (o.check && !meetsTargets(report)) process.exitCode = 1;
+        check(o, report);
       } finally {
         await ch.close();
       }
@@ -223,7 +225,7 @@ async function simulate(ctx: CliContext, o: EvaluateFlags, graceMs: number, runI
       ctx.out.write(o.json ? `${JSON.stringify(result.report, null, 2)}\n` : formatReport(result.report, title));
       if (ch !== undefined)
         ctx.out.write(`written to ClickHouse as run ${writeRunId}: vigil evaluate --run-id ${writeRunId}\n`);
-      if (o.check && !meetsTargets(result.report)) process.exitCode = 1;
+      check(o, result.report);
       return;
     }
     const kinds = Object.keys(RECALL_TARGETS);
@@ -242,6 +244,13 @@ async function simulate(ctx: CliContext, o: EvaluateFlags, graceMs: number, runI
     await models.close();
     await ch?.close();
   }
+}
+
+/** --check: a missed target fails the command (exit 1) after the report is printed. */
+function check(o: EvaluateFlags, report: EvaluationReport): void {
+  const missed = missedTargets(report);
+  if (o.check && missed.length > 0)
+    throw evaluationError('VIGIL_EVALUATION_TARGETS_MISSED', { missed: missed.join('; ') });
 }
 
 function* drain<E>(source: { next(): E | null }): Generator<E> {

@@ -18,6 +18,12 @@ export interface AlertPolicyConfig {
   /** Open when at least k of the last n scores are anomalous (score > threshold). */
   readonly k: number;
   readonly n: number;
+  /**
+   * A single score at least this far past the threshold (score/threshold ratio, see severity.ts) opens an alert
+   * at once, without waiting for k of n: a gross deviation (a spike lasts 1-3 samples) needs no confirmation.
+   * 0 turns it off.
+   */
+  readonly openRatio: number;
   /** Close after this many consecutive scores below threshold - hysteresis * |threshold|. */
   readonly closeAfter: number;
   readonly hysteresis: number;
@@ -35,6 +41,7 @@ const schema = z
     name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'must use only letters, digits, ".", "_" and "-"'),
     k: z.number().int().min(1, 'must be >= 1'),
     n: z.number().int().min(1, 'must be >= 1').max(1000, 'must be <= 1000'),
+    openRatio: z.number().refine((v) => v === 0 || v > 1, 'must be 0 (off) or a ratio > 1'),
     closeAfter: z.number().int().min(1, 'must be >= 1'),
     hysteresis: z.number().min(0, 'must be in [0, 1)').lt(1, 'must be in [0, 1)'),
     cooldownMs: z.number().int().min(0, 'must be >= 0'),
@@ -63,6 +70,7 @@ const schema = z
 export const DEFAULT_ALERT_POLICY: Omit<AlertPolicyConfig, 'name'> = {
   k: 3,
   n: 5,
+  openRatio: 0,
   closeAfter: 5,
   hysteresis: 0.1,
   cooldownMs: 300_000,

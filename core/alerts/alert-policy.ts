@@ -1,6 +1,6 @@
 /**
  * The alert policy: turns each key's scores (in processing order) into alert records. k-of-n anomalous scores open
- * an alert, m consecutive scores below the hysteresis level close it, a cool-down in event time follows, severity
+ * an alert (or one score past openRatio × threshold), m consecutive scores below the hysteresis level close it, a cool-down in event time follows, severity
  * comes from the score/threshold ratio (and only rises while open: each rise emits an update). Pure: no clock,
  * time is the scored event's time; state per key with JSON snapshot/restore.
  */
@@ -11,7 +11,7 @@ import type { AlertPolicyConfig } from './alert-policy-config.js';
 import { type AlertPhase, type AlertTrigger, transition } from './alert-transitions.js';
 import { topContributors } from './contributors.js';
 import { alertsError } from './errors.js';
-import { severityOf, severityRank } from './severity.js';
+import { scoreRatio, severityOf, severityRank } from './severity.js';
 
 export interface ScoredEvent {
   readonly key: string;
@@ -120,7 +120,8 @@ export function createAlertPolicy(config: AlertPolicyConfig, stream: string): Al
       if (state.phase === 'cooling' && event.eventTime >= state.cooldownUntil) apply(state, 'cooldownOver');
 
       if (state.phase === 'idle') {
-        if (state.anomalous < config.k) return undefined;
+        const gross = config.openRatio > 0 && scoreRatio(event.score, event.threshold) >= config.openRatio;
+        if (state.anomalous < config.k && !gross) return undefined;
         apply(state, 'kOfNAnomalous');
         state.calm = 0;
         state.open = {

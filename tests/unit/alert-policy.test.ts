@@ -37,6 +37,14 @@ describe('alert policy', () => {
     expect(out.slice(0, 2)).toEqual([undefined, undefined]);
   });
 
+  it('opens at once on one score past openRatio x threshold, and not below it', () => {
+    // k = 2 of 3 would need two anomalous scores; 5 >= openRatio 4 opens on the first one.
+    expect(feed(policy({ openRatio: 4 }), [5, 0, 0])[0]).toMatchObject({ state: 'open', openedAt: 0 });
+    expect(feed(policy({ openRatio: 4 }), [3.9, 0, 0]).filter(Boolean)).toEqual([]);
+    expect(feed(policy({ openRatio: 0 }), [50, 0, 0]).filter(Boolean)).toEqual([]);
+    expect(() => policy({ openRatio: 1 })).toThrow(/openRatio: must be 0 \(off\) or a ratio > 1/);
+  });
+
   it('closes only after m consecutive scores below threshold * (1 - h) (hysteresis)', () => {
     // 0.95 is below the threshold but inside the hysteresis band (0.9 .. 1): it never counts towards closing.
     const out = feed(policy({ hysteresis: 0.1 }), [2, 2, 0.95, 0.95, 0.5, 0.95, 0.5, 0.5]);

@@ -18,7 +18,8 @@ describe('alert-policy sweep', () => {
   });
 
   it('refuses unknown settings and bad values with the reason', () => {
-    expect(() => parseSweep('m=3')).toThrow(/setting one of k, n, closeAfter/);
+    expect(() => parseSweep('m=3')).toThrow(/setting one of k, n, openRatio, closeAfter/);
+    expect(() => parseSweep('openRatio=1')).toThrow(/0 \(off\) or a ratio > 1/);
     expect(() => parseSweep('k=0')).toThrow(/whole number >= 1/);
     expect(() => parseSweep('hysteresis=1')).toThrow(/\[0, 1\)/);
     expect(() => parseSweep('cooldown=soon')).toThrow(/30s, 5m/);
@@ -32,7 +33,7 @@ describe('alert-policy sweep', () => {
       [10, 20],
     ]);
     expect(policies.every((p) => p.cooldownMs === BASE.cooldownMs && p.closeAfter === BASE.closeAfter)).toBe(true);
-    expect(describePolicy(policies[0]!)).toBe('k=3 n=5 closeAfter=5 hysteresis=0.1 cooldown=5m');
+    expect(describePolicy(policies[0]!)).toBe('k=3 n=5 openRatio=0 closeAfter=5 hysteresis=0.1 cooldown=5m');
   });
 });
 

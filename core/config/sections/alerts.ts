@@ -28,6 +28,14 @@ export const alerts = section(
       schema: positiveInt,
     }),
     n: option({ env: 'VIGIL_ALERT_N', default: '5', doc: 'See VIGIL_ALERT_K (N <= 1000).', schema: positiveInt }),
+    openRatio: option({
+      env: 'VIGIL_ALERT_OPEN_RATIO',
+      default: '0',
+      doc: 'One score at least this many times its threshold (score/threshold ratio) opens an alert at once, without K of N; 0 turns it off.',
+      schema: z.coerce
+        .number({ message: 'must be 0 (off) or a ratio > 1' })
+        .refine((v) => v === 0 || v > 1, 'must be 0 (off) or a ratio > 1'),
+    }),
     closeAfter: option({
       env: 'VIGIL_ALERT_CLOSE_AFTER',
       default: '5',
