@@ -82,7 +82,7 @@ export function liveAlerts(onAlert, onStatus) {
             end = buffer.indexOf('\n\n');
           }
         }
-      } catch (error) {
+      } catch {
         if (stopped) return;
         onStatus('reconnecting');
       }
