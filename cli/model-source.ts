@@ -7,6 +7,7 @@ import type { ClickHouse } from '../adapters/clickhouse/index.js';
 import { createKafkaClient } from '../adapters/kafka/client.js';
 import { createRegistryClient } from '../adapters/registry/client.js';
 import type { ModelRegistry } from '../core/model/registry.js';
+import type { AssetTypeCatalogue } from '../core/plant/asset-type-catalogue.js';
 import { bootstrapDefaultModels, type ClickHouseModelRegistry, openModelRegistry } from '../registry/index.js';
 import type { ModelSource } from '../stream-processors/live-models.js';
 import type { CliContext } from './context.js';
@@ -14,6 +15,7 @@ import type { CliContext } from './context.js';
 export async function modelSourceFor(
   ctx: CliContext,
   clickhouse: ClickHouse,
+  assetTypes: AssetTypeCatalogue,
 ): Promise<ModelSource & { readonly registry: ModelRegistry }> {
   const config = ctx.config();
   const logger = ctx.logger();
@@ -23,6 +25,7 @@ export async function modelSourceFor(
     schemaRegistry: createRegistryClient(config),
     config,
     logger,
+    channelNamesOf: (t) => assetTypes.channelNames(t),
   });
   await bootstrapDefaultModels(registry, config.processor.modelsDir, 'vigil-bootstrap');
   return registryModelSource(registry);

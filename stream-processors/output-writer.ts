@@ -13,6 +13,7 @@ import { toKafkaError } from '../adapters/kafka/kafka-errors.js';
 import type { Alert, DeadLetter, Inference } from '../core/events/types.js';
 import type { FeatureRow } from '../core/scoring/index.js';
 import type { TopicSpec } from '../core/topics.js';
+import { type AssetTypeRow, assetTypeRow } from './asset-types.js';
 
 export interface Encoder<T> {
   encode(value: T): Buffer;
@@ -31,6 +32,8 @@ export interface OutputCodecs {
 }
 
 export interface BatchOutputs {
+  /** Asset types first seen in this batch (before the raw rows that need them). */
+  readonly assetTypes: readonly AssetTypeRow[];
   readonly rawTable: string;
   readonly raw: readonly Row[];
   readonly features: readonly FeatureRow[];
@@ -64,6 +67,7 @@ export class OutputWriter {
   async #toClickHouse(o: BatchOutputs): Promise<void> {
     const ch = this.#o.clickhouse;
     // Dead letters and raw events first: if the process dies between inserts, a restart re-writes them all.
+    await ch.insertRows('asset_types', o.assetTypes.map(assetTypeRow));
     await ch.insertRows('dead_letters', o.deadLetters.map(deadLetterRow));
     await ch.insertRows(o.rawTable, o.raw);
     await ch.insertRows(

@@ -23,9 +23,11 @@ import type { Config } from '../core/config/index.js';
 import { describeError, isVigilError } from '../core/errors.js';
 import { deadLetterReasonOf } from '../core/events/errors.js';
 import type { DeadLetter, DeadLetterReason, ModelEvent, Order, SensorReading } from '../core/events/types.js';
+import type { AssetTypeCatalogue } from '../core/plant/asset-type-catalogue.js';
 import { DEFAULT_RETRY, withRetry } from '../core/retry.js';
 import type { PipelineItem, ScoredBatch, ScoringModel, StreamName } from '../core/scoring/index.js';
 import { topicsFromConfig } from '../core/topics.js';
+import { type AssetTypeRow, loadAssetTypes } from './asset-types.js';
 import { BatchLifecycle } from './batch-lifecycle.js';
 import { decodeCheckpoint, encodeCheckpointMetadata } from './checkpoint.js';
 import { LiveModels, type ModelSource } from './live-models.js';
@@ -51,6 +53,8 @@ export interface ProcessorOptions {
   readonly publishAllInferences?: boolean;
   /** Called when the processor stops on an error it must not survive. */
   readonly onFatal?: (error: unknown) => void;
+  /** Asset types known to this process (shared with the registry in the same process); default: the plant's. */
+  readonly assetTypes?: AssetTypeCatalogue;
   /** Told each subject's models after every (re)load (the demo's API scores with the same versions). */
   readonly onModelsChange?: (subject: string, models: readonly ScoringModel[]) => void;
 }
@@ -83,7 +87,7 @@ export class StreamProcessor {
 
   constructor(options: ProcessorOptions) {
     this.#o = options;
-    this.#runtime = streamRuntime(options.stream, options.config);
+    this.#runtime = streamRuntime(options.stream, options.config, options.assetTypes);
     this.#groupId = options.groupId ?? `vigil-processor-${options.stream}`;
     this.#log = options.logger.child({ component: 'processor', stream: options.stream });
     this.#metrics = processorMetrics(options.metrics);
@@ -115,7 +119,10 @@ export class StreamProcessor {
     });
     this.#decode = (bytes) => input.decodeCached(bytes) as AnyEvent | undefined;
     this.#prepare = (values) => input.prepareBatch(values);
-    await this.#models.loadAll(this.#o.subjects);
+    const registered = this.#runtime.assetTypes
+      ? await loadAssetTypes(this.#o.clickhouse, this.#runtime.assetTypes)
+      : [];
+    await this.#models.loadAll([...this.#o.subjects, ...registered]);
 
     const kafka = createKafkaClient(config, this.#o.logger, { clientIdSuffix: `processor-${this.#o.stream}` });
     this.#admin = kafka.admin();
@@ -286,7 +293,7 @@ export class StreamProcessor {
       await this.#models.applyPending();
       const state = await this.#partitionState(batch.topic, batch.partition, heartbeat);
       const receivedAt = Date.now();
-      const { items, deadLetters } = await this.#decodeBatch(
+      const { items, deadLetters, newAssetTypes } = await this.#decodeBatch(
         batch.topic,
         batch.partition,
         batch.messages,
@@ -307,6 +314,7 @@ export class StreamProcessor {
         'writing outputs',
         () =>
           this.#writer!.write({
+            assetTypes: newAssetTypes,
             rawTable: this.#runtime.rawTable,
             raw: scored.accepted.map((i) => this.#runtime.rawRow(i.event, i.source)),
             features: scored.features,
@@ -364,7 +372,7 @@ export class StreamProcessor {
     messages: KafkaMessage[],
     receivedAt: number,
     heartbeat: () => Promise<void>,
-  ): Promise<{ items: PipelineItem<AnyEvent>[]; deadLetters: DeadLetter[] }> {
+  ): Promise<{ items: PipelineItem<AnyEvent>[]; deadLetters: DeadLetter[]; newAssetTypes: AssetTypeRow[] }> {
     await this.#durably(
       'looking up writer schemas',
       async () => this.#prepare!(messages.map((m) => m.value)),
@@ -372,6 +380,7 @@ export class StreamProcessor {
     );
     const items: PipelineItem<AnyEvent>[] = [];
     const deadLetters: DeadLetter[] = [];
+    const newAssetTypes: AssetTypeRow[] = [];
     for (const message of messages) {
       const dead = (reason: DeadLetterReason, text: string) =>
         deadLetters.push(this.#deadLetter(topic, partition, message, reason, text, receivedAt));
@@ -388,6 +397,7 @@ export class StreamProcessor {
         dead('UNKNOWN_SCHEMA', 'writer schema could not be prepared');
         continue;
       }
+      if (this.#runtime.assetTypes && 'assetType' in event) this.#registerIfNew(event, newAssetTypes);
       const check = this.#runtime.validate(event, receivedAt);
       if (!check.ok) {
         dead(check.reason, check.message);
@@ -395,7 +405,21 @@ export class StreamProcessor {
       }
       items.push({ event, source: { topic, partition, offset: message.offset } });
     }
-    return { items, deadLetters };
+    return { items, deadLetters, newAssetTypes };
+  }
+
+  /**
+   * A reading of an undeclared asset type registers the type with the channels it carries (an import of new
+   * equipment): its feature set derives from them, and its model `sensors-<type>` loads once one is promoted.
+   */
+  #registerIfNew(reading: SensorReading, into: AssetTypeRow[]): void {
+    const catalogue = this.#runtime.assetTypes!;
+    if (!this.#o.config.processor.autoRegisterAssetTypes || catalogue.specs(reading.assetType) !== undefined) return;
+    const channels = Object.keys(reading.channels);
+    if (channels.length === 0 || !catalogue.register(reading.assetType, channels)) return;
+    into.push({ assetType: reading.assetType, channels: catalogue.channelNames(reading.assetType)! });
+    this.#models.requestReload(this.#models.nameOf(reading.assetType));
+    this.#log.info({ assetType: reading.assetType, channels }, 'new asset type registered from its first reading');
   }
 
   /** Late events and events of unknown subjects, with their original bytes. */

@@ -10,8 +10,7 @@ import type { Config } from '../core/config/index.js';
 import type { Order, SensorReading } from '../core/events/types.js';
 import { type ContractResult, validateReading } from '../core/events/validate.js';
 import { validateOrder } from '../core/events/validate-order.js';
-import { channelSpecs } from '../core/plant/catalogue.js';
-import type { Plant } from '../core/plant/schema.js';
+import { AssetTypeCatalogue } from '../core/plant/asset-type-catalogue.js';
 import { type StreamDefinition, type StreamName, streamScoringFromConfig } from '../core/scoring/index.js';
 import { type TopicSpec, topicsFromConfig } from '../core/topics.js';
 
@@ -27,17 +26,23 @@ export interface StreamRuntime<E> {
   readonly alertPolicy: AlertPolicyConfig;
   /** Longest window + allowed lateness: how far back a key's state reaches. */
   readonly retentionMs: number;
+  /** Sensors: the asset types known (plant + registered by imports); undefined for orders. */
+  readonly assetTypes?: AssetTypeCatalogue;
 }
 
-export function streamRuntime(name: StreamName, config: Config, plant?: Plant): StreamRuntime<SensorReading | Order> {
+export function streamRuntime(
+  name: StreamName,
+  config: Config,
+  assetTypes: AssetTypeCatalogue = new AssetTypeCatalogue(),
+): StreamRuntime<SensorReading | Order> {
   const topics = topicsFromConfig(config);
   const skew = config.events.maxFutureSkewMs;
   // Definition, alert policy and retention are shared with replay (core/scoring/stream-from-config.ts), the raw
   // table mapping with everything that reads events back (adapters/clickhouse/raw-tables.ts).
-  const scoring = streamScoringFromConfig(name, config, plant);
+  const scoring = streamScoringFromConfig(name, config, assetTypes);
   const raw = rawTableOf(name);
   if (name === 'sensors') {
-    const catalogue = (assetType: string) => channelSpecs(assetType, plant);
+    const catalogue = (assetType: string) => assetTypes.specs(assetType);
     const runtime: StreamRuntime<SensorReading> = {
       definition: scoring.definition as StreamDefinition<SensorReading>,
       topic: topics.sensorReadings,
@@ -48,6 +53,7 @@ export function streamRuntime(name: StreamName, config: Config, plant?: Plant): 
       validate: (r, receivedAt) => validateReading(r, receivedAt, catalogue, { maxFutureSkewMs: skew }),
       alertPolicy: scoring.alertPolicy,
       retentionMs: scoring.retentionMs,
+      assetTypes,
     };
     return runtime as StreamRuntime<SensorReading | Order>;
   }

@@ -11,6 +11,7 @@ import { applyMigrations, createClickHouse } from '../../adapters/clickhouse/ind
 import { ensureTopicsFromConfig } from '../../adapters/kafka/topics.js';
 import { createMetricsRegistry } from '../../adapters/metrics.js';
 import { registerSchemasFromConfig } from '../../adapters/registry/register-schemas.js';
+import { AssetTypeCatalogue } from '../../core/plant/asset-type-catalogue.js';
 import type { GroundTruth } from '../../core/plant/ground-truth.js';
 import { startMonitoring } from '../../monitoring/start-monitoring.js';
 import { OrderSimulator } from '../../producers/orders/order-simulator.js';
@@ -60,7 +61,9 @@ export function registerDemo(program: Command, ctx: CliContext): void {
         await registerSchemasFromConfig(config);
         say(`  storage: ${migrated.applied.length} migrations applied; topics: ${topics.created.length} created`);
 
-        const models = await modelSourceFor(ctx, ch);
+        const plant = withOverrides(await loadPlant(config.producers.plantFile), { faultsPerAssetPerDay: o.faultRate });
+        const assetTypes = new AssetTypeCatalogue(plant);
+        const models = await modelSourceFor(ctx, ch, assetTypes);
         const apiModels = new LoadedModels();
         const processors = (['sensors', 'orders'] as const).map(
           (stream) =>
@@ -73,6 +76,7 @@ export function registerDemo(program: Command, ctx: CliContext): void {
               models,
               subjects: subjectsOf(stream),
               publishAllInferences: config.processor.publishAllInferences,
+              assetTypes,
               onFatal: () => stopped.abort(),
               ...(stream === 'sensors' ? { onModelsChange: (s, m) => apiModels.set(s, m) } : {}),
             }),
@@ -112,7 +116,6 @@ export function registerDemo(program: Command, ctx: CliContext): void {
         cleanups.push(() => monitoring.stop());
 
         const now = Date.now();
-        const plant = withOverrides(await loadPlant(config.producers.plantFile), { faultsPerAssetPerDay: o.faultRate });
         const runs = [
           simulate(
             (onTruth) =>

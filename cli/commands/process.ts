@@ -5,8 +5,10 @@
 import type { Command } from 'commander';
 import { createClickHouse } from '../../adapters/clickhouse/index.js';
 import { createMetricsRegistry, serveMetrics } from '../../adapters/metrics.js';
+import { AssetTypeCatalogue } from '../../core/plant/asset-type-catalogue.js';
 import { assetTypes } from '../../core/plant/catalogue.js';
 import type { StreamName } from '../../core/scoring/index.js';
+import { loadPlant } from '../../producers/plant/load-plant.js';
 import { StreamProcessor } from '../../stream-processors/processor.js';
 import type { CliContext } from '../context.js';
 import { cliError } from '../errors.js';
@@ -34,13 +36,15 @@ export function registerProcess(program: Command, ctx: CliContext): void {
       const server = await serveMetrics(metrics, config.api.host, config.processor.metricsPort);
       let fatal: unknown;
       const stopped = new AbortController();
+      const assetTypes = new AssetTypeCatalogue(await loadPlant(config.producers.plantFile));
       const processor = new StreamProcessor({
         stream: o.stream,
         config,
         logger,
         clickhouse,
         metrics,
-        models: await modelSourceFor(ctx, clickhouse),
+        models: await modelSourceFor(ctx, clickhouse, assetTypes),
+        assetTypes,
         subjects: subjectsOf(o.stream),
         publishAllInferences: config.processor.publishAllInferences,
         ...(o.group ? { groupId: o.group } : {}),

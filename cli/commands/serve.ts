@@ -12,8 +12,10 @@ import { createMetricsRegistry } from '../../adapters/metrics.js';
 import type { Config } from '../../core/config/index.js';
 import type { SensorReading } from '../../core/events/types.js';
 import type { ModelRegistry } from '../../core/model/registry.js';
+import { AssetTypeCatalogue } from '../../core/plant/asset-type-catalogue.js';
 import { assetTypes, channelSpecs } from '../../core/plant/catalogue.js';
 import { sensorStream } from '../../core/scoring/index.js';
+import { loadPlant } from '../../producers/plant/load-plant.js';
 import type { KafkaPublisher } from '../../producers/publish/kafka-publisher.js';
 import { openPublisher } from '../../producers/publish/open-publisher.js';
 import type { ReadingPublisher } from '../../serving/context.js';
@@ -60,7 +62,11 @@ export async function loadServedModels(ctx: CliContext, ch: ClickHouse, models: 
     await loadModelDirs(dirs, (assetType) => stream.featureSet(assetType), models);
     return { close: async () => {} };
   }
-  const source = await modelSourceFor(ctx, ch);
+  const source = await modelSourceFor(
+    ctx,
+    ch,
+    new AssetTypeCatalogue(await loadPlant(ctx.config().producers.plantFile)),
+  );
   const live = new LiveModels({
     stream: 'sensors',
     featureSetOf: (subject) => stream.featureSet(subject),

@@ -38,7 +38,7 @@ export function sensorStream(
   defaults: FeatureDefaults,
   channelNamesOf: ChannelNamesOf,
 ): StreamDefinition<SensorReading> {
-  const sets = new Map<string, FeatureSet | undefined>();
+  const sets = new Map<string, FeatureSet>();
   return {
     name: 'sensors',
     keyOf: (r) => r.assetId,
@@ -47,11 +47,15 @@ export function sensorStream(
     subjectOf: (r) => r.assetType,
     toFeatureEvent: readingToFeatureEvent,
     featureSet(subject) {
-      if (!sets.has(subject)) {
+      let set = sets.get(subject);
+      if (set === undefined) {
+        // Unknown subjects are asked again next time: a type may be registered meanwhile (an import).
         const channels = channelNamesOf(subject);
-        sets.set(subject, channels === undefined ? undefined : deriveFeatureSet(subject, channels, defaults));
+        if (channels === undefined) return undefined;
+        set = deriveFeatureSet(subject, channels, defaults);
+        sets.set(subject, set);
       }
-      return sets.get(subject);
+      return set;
     },
   };
 }

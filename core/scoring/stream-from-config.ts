@@ -7,8 +7,7 @@
 import { type AlertPolicyConfig, alertPolicyFromConfig } from '../alerts/index.js';
 import type { Config } from '../config/index.js';
 import type { Order, SensorReading } from '../events/types.js';
-import { channelSpecs } from '../plant/catalogue.js';
-import type { Plant } from '../plant/schema.js';
+import { AssetTypeCatalogue } from '../plant/asset-type-catalogue.js';
 import { orderStream, type StreamDefinition, type StreamName, sensorStream } from './stream-definition.js';
 
 export interface StreamScoring<E> {
@@ -23,14 +22,15 @@ export interface StreamScoring<E> {
 export function streamScoringFromConfig(
   name: StreamName,
   config: Config,
-  plant?: Plant,
+  /** The known asset types: the plant's plus those registered by imports (replay loads them from asset_types). */
+  assetTypes: AssetTypeCatalogue = new AssetTypeCatalogue(),
 ): StreamScoring<SensorReading | Order> {
   const features = config.features;
   const alertPolicy = alertPolicyFromConfig(`${name}-default`, config.alerts);
   const allowedLatenessMs = features.allowedLatenessMs;
   if (name === 'sensors') {
     const scoring: StreamScoring<SensorReading> = {
-      definition: sensorStream(features, (t) => channelSpecs(t, plant)?.map((c) => c.name)),
+      definition: sensorStream(features, (t) => assetTypes.channelNames(t)),
       alertPolicy,
       retentionMs: Math.max(...features.windowsMs) + allowedLatenessMs,
       allowedLatenessMs,

@@ -150,6 +150,42 @@ describe('stream processor', () => {
     expect(accepted.map((r) => Number(r.seq))).toEqual([0, 7]);
   });
 
+  it('registers an undeclared asset type from its first reading and computes its features', async () => {
+    const config = await kafkaEnv();
+    const topic = topicsFromConfig(config).sensorReadings.name;
+    const publisher = await openPublisher('sensor-readings', config, logger);
+    const start = Date.UTC(2026, 3, 7, 8);
+    for (let i = 0; i < 120; i++) {
+      await publisher.write({
+        eventId: `gearbox-${i}`,
+        assetId: 'GB-1',
+        assetType: 'gearbox',
+        site: 'imported',
+        line: 'imported',
+        eventTime: start + i * 1000,
+        seq: i,
+        channels: { torque: 100 + (i % 7), oil_temp: 55 + i / 100 },
+        quality: [],
+      });
+    }
+    await publisher.close();
+    const group = uniqueName('gearbox');
+    const p = processor(config, db.ch, group);
+    await p.start();
+    await waitCaughtUp(config, group, topic);
+    await p.stop();
+    const [types] = await rowsOf("SELECT channels FROM asset_types FINAL WHERE asset_type = 'gearbox'");
+    expect(types?.channels).toEqual(['oil_temp', 'torque']);
+    const [features] = await rowsOf(
+      "SELECT count() AS n, any(feature_set) AS set FROM features FINAL WHERE key = 'GB-1'",
+    );
+    expect(features).toEqual({ n: '120', set: 'sensors.gearbox' });
+    const [dead] = await rowsOf('SELECT count() AS n FROM dead_letters FINAL WHERE source_topic = {topic:String}', {
+      topic,
+    });
+    expect(dead?.n).toBe('0');
+  });
+
   it('refuses a model whose contract does not match its feature set and scores nothing with it', async () => {
     const config = await kafkaEnv();
     const wrong: ModelSource = {

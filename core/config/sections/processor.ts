@@ -26,6 +26,12 @@ export const processor = section('processor', {
     doc: 'Consumer group session timeout: how long a crashed processor keeps its partitions before the group hands them to another instance (the broker allows 6s to 5m by default).',
     schema: durationMs,
   }),
+  autoRegisterAssetTypes: option({
+    env: 'VIGIL_AUTO_REGISTER_ASSET_TYPES',
+    default: 'true',
+    doc: 'A reading of an asset type nobody declared registers that type with the channels it carries (imports of new equipment); false: such readings are dead-lettered (CONTRACT_VIOLATION).',
+    schema: boolean,
+  }),
   modelsDir: option({
     env: 'VIGIL_MODELS_DIR',
     default: 'models',
