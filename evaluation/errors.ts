@@ -12,6 +12,12 @@ export const evaluationError = errorCatalogue({
     status: 422,
     retriable: false,
   },
+  VIGIL_EVALUATION_TRACE_INVALID: {
+    message:
+      '{path} is not a saved evaluation trace ({reason}): save one with `vigil evaluate --simulate --save-trace <file>`.',
+    status: 400,
+    retriable: false,
+  },
   VIGIL_EVALUATION_MODEL_MISSING: {
     message:
       'No model for {subject}: {dir}/card.json does not exist (or the subject has no feature set). Rebuild the defaults with `npm run models:rebuild` or pass --models <dir>.',

@@ -55,6 +55,19 @@ export class ScoreTrace {
     return n;
   }
 
+  /** A trace rebuilt from `series()` output (a saved trace file). */
+  static fromSeries(series: Iterable<{ key: string; threshold: number; times: Float64Array; scores: Float32Array }>) {
+    const trace = new ScoreTrace();
+    for (const s of series) {
+      const t = new KeyTrace(s.threshold);
+      t.times = Float64Array.from(s.times);
+      t.scores = Float32Array.from(s.scores);
+      t.length = s.times.length;
+      trace.#keys.set(s.key, t);
+    }
+    return trace;
+  }
+
   /** Each key's scores in processing order (views, not copies), for diagnostics. */
   *series(): Generator<{ key: string; threshold: number; times: Float64Array; scores: Float32Array }> {
     for (const [key, t] of this.#keys) {

@@ -9,16 +9,17 @@
 import type { Command } from 'commander';
 import { createClickHouse } from '../../adapters/clickhouse/index.js';
 import { alertRow, inferenceRow } from '../../adapters/clickhouse/rows.js';
-import { alertPolicyFromConfig, defineAlertPolicy } from '../../core/alerts/index.js';
+import { type AlertPolicyConfig, alertPolicyFromConfig, defineAlertPolicy } from '../../core/alerts/index.js';
 import type { GroundTruth } from '../../core/plant/ground-truth.js';
 import { sensorStream } from '../../core/scoring/index.js';
 import { evaluationError } from '../../evaluation/errors.js';
-import type { EvaluationReport } from '../../evaluation/metrics.js';
+import { type EvaluationReport, evaluate } from '../../evaluation/metrics.js';
 import { openDirectoryModels } from '../../evaluation/model-dir-models.js';
 import { formatReport, meetsTargets, missedTargets, RECALL_TARGETS } from '../../evaluation/report-format.js';
 import { evaluateSimulated } from '../../evaluation/simulated-run.js';
 import { evaluateStored } from '../../evaluation/stored-run.js';
-import { describePolicy, parseSweep, policiesOf, SweepSpecError } from '../../evaluation/sweep.js';
+import { describePolicy, parseSweep, policiesOf, type SweepGrid, SweepSpecError } from '../../evaluation/sweep.js';
+import { loadRun, saveRun } from '../../evaluation/trace-file.js';
 import { parseTime } from '../../producers/importer/values.js';
 import { loadPlant } from '../../producers/plant/load-plant.js';
 import { fleet, PlantSimulator } from '../../producers/plant/plant-simulator.js';
@@ -68,6 +69,8 @@ interface EvaluateFlags {
   models: string;
   write?: boolean;
   sweep?: string;
+  saveTrace?: string;
+  trace?: string;
   check?: boolean;
 }
 
@@ -106,18 +109,27 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
     )
     .option('--models <dir>', 'with --simulate: model directories (<dir>/sensors-<asset type>)', 'models')
     .option('--write', 'with --simulate: also write inferences, alerts and ground truth to ClickHouse')
-    .option('--sweep <grid>', 'with --simulate: alert settings to compare, e.g. "k=3,5;n=10;cooldown=5m,30m"')
+    .option(
+      '--save-trace <file>',
+      'with --simulate: save the scores and ground truth to evaluate again without scoring',
+    )
+    .option('--trace <file>', 'evaluate scores saved by --save-trace (the alert policy is replayed on them)')
+    .option('--sweep <grid>', 'with --simulate or --trace: alert settings to compare, e.g. "k=3,5;n=10;openRatio=0,5"')
     .option('--check', 'exit with code 1 when a target is missed')
     .action(async (o: EvaluateFlags) => {
       if (o.stream !== 'sensors' && o.stream !== 'orders')
         usage(`--stream must be sensors or orders, got "${o.stream}"`);
       if (o.from !== undefined && o.to !== undefined && o.from >= o.to) usage('--from must be before --to');
-      if (!o.simulate && (o.write || o.sweep)) usage('--write and --sweep need --simulate');
+      if (!o.simulate && (o.write || o.saveTrace)) usage('--write and --save-trace need --simulate');
+      if (o.sweep && !o.simulate && !o.trace) usage('--sweep needs --simulate or --trace');
+      if (o.simulate && o.trace) usage('--simulate and --trace exclude each other');
+      const grid = gridOf(o);
       const config = ctx.config();
       const windows = o.stream === 'orders' ? config.features.orderWindowsMs : config.features.windowsMs;
       const graceMs = o.grace ?? Math.max(...windows);
       const runId = o.runId === 'live' ? '' : o.runId;
-      if (o.simulate) return simulate(ctx, o, graceMs, runId);
+      if (o.simulate) return simulate(ctx, o, graceMs, runId, grid);
+      if (o.trace) return fromTrace(ctx, o, graceMs, grid);
       const ch = await createClickHouse(config, ctx.logger());
       try {
         const report = await evaluateStored(ch, {
@@ -136,17 +148,24 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
     });
 }
 
-async function simulate(ctx: CliContext, o: EvaluateFlags, graceMs: number, runId: string): Promise<void> {
+function gridOf(o: EvaluateFlags): SweepGrid | undefined {
+  try {
+    return o.sweep === undefined ? undefined : parseSweep(o.sweep);
+  } catch (error) {
+    if (error instanceof SweepSpecError) usage(`--sweep: ${error.message}`);
+    throw error;
+  }
+}
+
+async function simulate(
+  ctx: CliContext,
+  o: EvaluateFlags,
+  graceMs: number,
+  runId: string,
+  grid: SweepGrid | undefined,
+): Promise<void> {
   if (o.stream !== 'sensors') usage('--simulate evaluates the sensors stream (the plant simulator)');
   if (o.from !== undefined || o.to !== undefined) usage('with --simulate the period is --start and --days');
-  const grid = (() => {
-    try {
-      return o.sweep === undefined ? undefined : parseSweep(o.sweep);
-    } catch (error) {
-      if (error instanceof SweepSpecError) usage(`--sweep: ${error.message}`);
-      throw error;
-    }
-  })();
   const config = ctx.config();
   const log = ctx.logger().child({ component: 'evaluate' });
   const plant = await loadPlant(config.producers.plantFile);
@@ -168,6 +187,7 @@ async function simulate(ctx: CliContext, o: EvaluateFlags, graceMs: number, runI
   const models = await openDirectoryModels(o.models, 'sensors', types, (t) => stream.featureSet(t));
   const policy = alertPolicyFromConfig('sensors-default', config.alerts);
   const ch = o.write ? await createClickHouse(config, ctx.logger()) : undefined;
+  const command = `vigil evaluate --simulate --days ${o.days} --assets ${assets.length} --seed ${o.seed} --start ${new Date(from).toISOString()}`;
   try {
     ctx.err.write(
       `simulating ${assets.length} assets (${types.join(', ')}) for ${o.days} days from ${new Date(from).toISOString()}, seed ${o.seed}; models: ${models.models.map((m) => `${m.name}@${m.version}`).join(', ')}\n`,
@@ -220,29 +240,61 @@ async function simulate(ctx: CliContext, o: EvaluateFlags, graceMs: number, runI
       { readings: result.run.events, scored: result.run.trace.scored, seconds: (performance.now() - started) / 1000 },
       'simulated run scored',
     );
-    const title = `vigil evaluate --simulate --days ${o.days} --assets ${assets.length} --seed ${o.seed} --start ${new Date(from).toISOString()} (${describePolicy(policy)})`;
-    if (grid === undefined) {
-      ctx.out.write(o.json ? `${JSON.stringify(result.report, null, 2)}\n` : formatReport(result.report, title));
-      if (ch !== undefined)
-        ctx.out.write(`written to ClickHouse as run ${writeRunId}: vigil evaluate --run-id ${writeRunId}\n`);
-      check(o, result.report);
-      return;
+    if (o.saveTrace !== undefined) {
+      await saveRun(o.saveTrace, {
+        trace: result.run.trace,
+        faults: result.faults,
+        from,
+        to,
+        assets: assets.length,
+        source: command,
+      });
+      ctx.err.write(`scores saved to ${o.saveTrace}: vigil evaluate --trace ${o.saveTrace} [--sweep ...]\n`);
     }
-    const kinds = Object.keys(RECALL_TARGETS);
-    ctx.out.write(formatReport(result.report, title));
-    ctx.out.write(
-      `\nsweep (same scores, other alert settings):\n\n| policy | ${kinds.join(' | ')} | false alerts / asset / day | targets |\n|---|${kinds.map(() => '---|').join('')}---|---|\n`,
-    );
-    for (const candidate of policiesOf(policy, grid)) {
-      const r = result.withPolicy(defineAlertPolicy(candidate));
-      const recall = (kind: string) => r.kinds.find((k) => k.kind === kind)?.event.recall?.toFixed(3) ?? '–';
-      ctx.out.write(
-        `| ${describePolicy(candidate)} | ${kinds.map(recall).join(' | ')} | ${r.falseAlertsPerAssetPerDay?.toFixed(2) ?? '–'} | ${meetsTargets(r) ? 'met' : 'missed'} |\n`,
-      );
-    }
+    if (ch !== undefined)
+      ctx.err.write(`written to ClickHouse as run ${writeRunId}: vigil evaluate --run-id ${writeRunId}\n`);
+    printResult(ctx, o, result, policy, grid, command);
   } finally {
     await models.close();
     await ch?.close();
+  }
+}
+
+/** Re-evaluates a saved trace (`--trace`): the alerts are the policy replayed on the saved scores. */
+async function fromTrace(ctx: CliContext, o: EvaluateFlags, graceMs: number, grid: SweepGrid | undefined) {
+  const saved = await loadRun(o.trace!);
+  const policy = alertPolicyFromConfig('sensors-default', ctx.config().alerts);
+  const base = { faults: saved.faults, from: saved.from, to: saved.to, assets: saved.assets, graceMs };
+  const points = saved.trace.tally(saved.faults, graceMs, saved.from, saved.to);
+  const withPolicy = (p: AlertPolicyConfig) => evaluate({ ...base, points, alerts: saved.trace.replayAlerts(p) });
+  printResult(ctx, o, { report: withPolicy(policy), withPolicy }, policy, grid, `${saved.source} (saved scores)`);
+}
+
+function printResult(
+  ctx: CliContext,
+  o: EvaluateFlags,
+  result: { report: EvaluationReport; withPolicy(p: AlertPolicyConfig): EvaluationReport },
+  policy: AlertPolicyConfig,
+  grid: SweepGrid | undefined,
+  command: string,
+): void {
+  const title = `${command} (${describePolicy(policy)})`;
+  if (grid === undefined) {
+    ctx.out.write(o.json ? `${JSON.stringify(result.report, null, 2)}\n` : formatReport(result.report, title));
+    check(o, result.report);
+    return;
+  }
+  const kinds = Object.keys(RECALL_TARGETS);
+  ctx.out.write(formatReport(result.report, title));
+  ctx.out.write(
+    `\nsweep (same scores, other alert settings):\n\n| policy | ${kinds.join(' | ')} | false alerts / asset / day | targets |\n|---|${kinds.map(() => '---|').join('')}---|---|\n`,
+  );
+  for (const candidate of policiesOf(policy, grid)) {
+    const r = result.withPolicy(defineAlertPolicy(candidate));
+    const recall = (kind: string) => r.kinds.find((k) => k.kind === kind)?.event.recall?.toFixed(3) ?? '–';
+    ctx.out.write(
+      `| ${describePolicy(candidate)} | ${kinds.map(recall).join(' | ')} | ${r.falseAlertsPerAssetPerDay?.toFixed(2) ?? '–'} | ${meetsTargets(r) ? 'met' : 'missed'} |\n`,
+    );
   }
 }
 
