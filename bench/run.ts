@@ -18,11 +18,15 @@ import { type BenchEnv, openBenchEnv } from './lib/bench-env.js';
 import { encodeReadings, fillTopic, readingCodec, simulatedReadings } from './lib/dataset.js';
 import { machineDetails } from './lib/machine.js';
 import { type BenchReport, renderReport } from './lib/report.js';
-import { ratioOf, repeat, type Summary } from './lib/stats.js';
+import { processorRows } from './lib/scored-rows.js';
+import { ratioOf, repeat, type Summary, summarize } from './lib/stats.js';
 import { consumerPerformance, producerPerformance } from './suites/broker-perf.js';
 import { rawConsumeRate } from './suites/consume.js';
+import { latencyUnderLoad } from './suites/latency.js';
+import { onnxRates } from './suites/onnx.js';
 import { pipelineRate } from './suites/pipeline.js';
 import { bareSendBatchRate, publisherRate } from './suites/publish.js';
+import { batchedSinkRate, bulkInsertRate, rowCount } from './suites/sink.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SUITES = ['broker', 'publish', 'consume', 'pipeline', 'sink', 'onnx', 'latency', 'scale', 'peer', 'external'];
@@ -167,6 +171,89 @@ async function main(): Promise<void> {
         'Vigil pipeline (StreamProcessor, committed)',
         'raw kafkajs consume + Avro decode',
         '≥ 0.6',
+      );
+    }
+
+    // What one fetched batch holds: maxBatchBytes per partition over the record size on the wire (~70 B framing).
+    const processorBatch = Math.max(1, Math.floor(data.config.processor.maxBatchBytes / (meanBytes + 70)));
+    if (plan.only.has('sink')) {
+      const keep = plan.mode === 'quick' ? 20_000 : 40_000;
+      log(`sink: processor outputs of the last ${keep} events in batches of ${processorBatch}`);
+      const batches = await processorRows(data.config, bench.logger, readings, processorBatch, readings.length - keep);
+      const rows = rowCount(batches);
+      const perTable: string[] = [];
+      rates['ClickHouse bulk insert (rows/s)'] = (
+        await repeat(plan.runs, 0, async () => {
+          const r = await bulkInsertRate(bench.clickhouse, batches);
+          perTable.push(
+            Object.entries(r.secondsByTable)
+              .map(([t, sec]) => `${t} ${sec.toFixed(2)} s`)
+              .join(', '),
+          );
+          return r.rate;
+        })
+      ).summary;
+      rates['Vigil sink, processor-sized inserts (rows/s)'] = (
+        await repeat(plan.runs, 0, () => batchedSinkRate(bench.clickhouse, batches))
+      ).summary;
+      report.notes.push(
+        `sink: ${rows} rows (${batches.length} batches of ${processorBatch} events: raw, features, inferences, alerts); bulk insert time by table: ${perTable.join(' | ')}`,
+      );
+      ratio(
+        'sink ÷ bulk insert',
+        'Vigil sink, processor-sized inserts (rows/s)',
+        'ClickHouse bulk insert (rows/s)',
+        '≥ 0.7',
+      );
+    }
+
+    if (plan.only.has('onnx')) {
+      const microBatch = Math.max(1, Math.round(processorBatch / 5));
+      const maxRows = plan.mode === 'quick' ? 5_000 : 20_000;
+      log(`onnx: micro-batches of ${microBatch} vs one call of up to ${maxRows} rows`);
+      const micro: number[] = [];
+      const one: number[] = [];
+      let rowsScored = 0;
+      for (let r = 0; r < plan.runs; r++) {
+        const x = await onnxRates(data.config, readings, microBatch, maxRows);
+        micro.push(x.microBatchRowsPerSecond);
+        one.push(x.oneCallRowsPerSecond);
+        rowsScored = x.rows;
+      }
+      rates['ONNX one large call (rows/s)'] = summarize(one);
+      rates[`ONNX micro-batches of ${microBatch} (rows/s)`] = summarize(micro);
+      report.notes.push(
+        `onnx: sensors-pump model, ${rowsScored} rows; micro-batch = one fetched batch (${processorBatch} events) split over the 5 asset-type models`,
+      );
+      ratio(
+        'batched ONNX ÷ one large call',
+        `ONNX micro-batches of ${microBatch} (rows/s)`,
+        'ONNX one large call (rows/s)',
+        '≥ 0.8',
+      );
+    }
+
+    if (plan.only.has('latency')) {
+      const pipelineMax = rates['Vigil pipeline (StreamProcessor, committed)']?.median;
+      const argIndex = process.argv.indexOf('--max-rate');
+      const maxRate = pipelineMax ?? (argIndex >= 0 ? Number(process.argv[argIndex + 1]) : 500);
+      const space = await bench.space('latency');
+      const secondsPerLevel = plan.mode === 'quick' ? 15 : 30;
+      log(`latency: levels of ${secondsPerLevel} s at 30/60/90 % of ${Math.round(maxRate)} ev/s`);
+      report.latency.push(
+        ...(await latencyUnderLoad({
+          env: space.env,
+          config: space.config,
+          logger: bench.logger,
+          clickhouse: bench.clickhouse,
+          maxRate,
+          assets: 20,
+          secondsPerLevel,
+          shares: [0.3, 0.6, 0.9],
+        })),
+      );
+      report.notes.push(
+        `latency: maximum = ${pipelineMax === undefined ? 'given (--max-rate, default 500)' : 'the pipeline suite median'} ${Math.round(maxRate)} ev/s; 20 assets, 14 min back-filled history, ${secondsPerLevel} s per level; the first second of each level is left out`,
       );
     }
   } finally {

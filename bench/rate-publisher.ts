@@ -1,0 +1,54 @@
+/**
+ * Child process of the latency suite: publishes live readings (event time = now) through Vigil's publisher at
+ * fixed rates, one level after another, and prints one JSON line per level to stdout. A separate process so that
+ * publishing does not take the measured processor's event loop.
+ *
+ *   tsx bench/rate-publisher.ts <assets> <seconds per level> <rate,rate,...>   (config from the environment)
+ */
+import { createLogger } from '../adapters/logger.js';
+import { loadConfig } from '../core/config/index.js';
+import { defaultPlant } from '../core/plant/catalogue.js';
+import { PlantSimulator } from '../producers/plant/plant-simulator.js';
+import { openPublisher } from '../producers/publish/open-publisher.js';
+import { DATASET_SEED } from './lib/dataset.js';
+
+const [assetsArg, secondsArg, ratesArg] = process.argv.slice(2);
+const assets = Number(assetsArg);
+const seconds = Number(secondsArg);
+const rates = (ratesArg ?? '').split(',').map(Number);
+if (!(assets > 0 && seconds > 0 && rates.length > 0 && rates.every((r) => r > 0))) {
+  process.stderr.write('usage: rate-publisher.ts <assets> <seconds per level> <rate,rate,...>\n');
+  process.exit(2);
+}
+
+const config = loadConfig(process.env);
+const publisher = await openPublisher('sensor-readings', config, createLogger(config.general.logLevel));
+const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+for (const [index, rate] of rates.entries()) {
+  const start = Date.now() + 200;
+  const end = start + seconds * 1000;
+  const sim = new PlantSimulator(defaultPlant(), {
+    seed: DATASET_SEED + index + 1,
+    start,
+    end,
+    assets,
+    hz: rate / assets,
+  });
+  process.stdout.write(`${JSON.stringify({ phase: 'start', index, rate, start, end })}\n`);
+  let published = 0;
+  let maxBehindMs = 0;
+  // Behind schedule = now minus the newest event time written: the simulator's late and out-of-order readings
+  // carry old event times on purpose and say nothing about the publisher keeping up.
+  let newest = 0;
+  for (let r = sim.next(); r !== null; r = sim.next()) {
+    while (Date.now() < r.eventTime) await tick();
+    newest = Math.max(newest, r.eventTime);
+    maxBehindMs = Math.max(maxBehindMs, Date.now() - newest);
+    const wait = publisher.write(r);
+    if (wait) await wait;
+    published++;
+  }
+  await publisher.flush();
+  process.stdout.write(`${JSON.stringify({ phase: 'end', index, rate, start, end, published, maxBehindMs })}\n`);
+}
+await publisher.close();
