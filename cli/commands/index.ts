@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { registerAuditDelivery } from './audit-delivery.js';
 import { registerConfig } from './config.js';
 import { registerDemo } from './demo.js';
 import { registerDrift } from './drift.js';
@@ -8,15 +9,13 @@ import { registerKeys } from './keys.js';
 import { registerMigrate } from './migrate.js';
 import { registerModels } from './models.js';
 import { registerMonitor } from './monitor.js';
-import { definePending, registerPending } from './pending.js';
+import { registerPending } from './pending.js';
 import { registerProcess } from './process.js';
 import { registerProduce } from './produce.js';
+import { registerReplay } from './replay.js';
 import { registerServe } from './serve.js';
 import { registerStack } from './stack.js';
 import { registerTrain } from './train.js';
-
-// Roles not landed yet; each line goes when its command module is registered below.
-definePending('replay', 'rebuild features and inferences from history', 'being built (Replay)');
 
 export function registerCommands(program: Command, ctx: CliContext): void {
   registerConfig(program, ctx);
@@ -31,6 +30,8 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerKeys(program, ctx);
   registerTrain(program, ctx);
   registerModels(program, ctx);
+  registerReplay(program, ctx);
   registerEvaluate(program, ctx);
+  registerAuditDelivery(program, ctx);
   registerPending(program);
 }

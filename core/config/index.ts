@@ -16,6 +16,7 @@ import { monitoring } from './sections/monitoring.js';
 import { processor } from './sections/processor.js';
 import { producers } from './sections/producers.js';
 import { registry } from './sections/registry.js';
+import { replay } from './sections/replay.js';
 import { serving } from './sections/serving.js';
 import { stack } from './sections/stack.js';
 
@@ -33,6 +34,7 @@ const sections = {
   alerts,
   serving,
   monitoring,
+  replay,
 } as const;
 
 type Sections = typeof sections;
