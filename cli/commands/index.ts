@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { registerAuditDelivery } from './audit-delivery.js';
 import { registerConfig } from './config.js';
 import { registerDemo } from './demo.js';
 import { registerDrift } from './drift.js';
@@ -32,6 +31,5 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerModels(program, ctx);
   registerReplay(program, ctx);
   registerEvaluate(program, ctx);
-  registerAuditDelivery(program, ctx);
   registerPending(program);
 }
