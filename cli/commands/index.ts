@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { registerAuditDelivery } from './audit-delivery.js';
 import { registerConfig } from './config.js';
 import { registerDemo } from './demo.js';
 import { registerDrift } from './drift.js';
@@ -31,5 +32,6 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerModels(program, ctx);
   registerReplay(program, ctx);
   registerEvaluate(program, ctx);
+  registerAuditDelivery(program, ctx);
   registerPending(program);
 }

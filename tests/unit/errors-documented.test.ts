@@ -15,6 +15,7 @@ async function loadAllCatalogues(): Promise<string[]> {
     'serving',
     'replay',
     'evaluation',
+    'delivery-audit',
   ];
   const files = codeDirs
     .filter((dir) => existsSync(new URL(dir, ROOT)))
