@@ -39,6 +39,8 @@ export interface BatchOutputs {
   readonly features: readonly FeatureRow[];
   readonly inferences: readonly Inference[];
   readonly alerts: readonly Alert[];
+  /** Alert ids opened in a maintenance window: stored with suppressed = 1, not published (nobody is paged). */
+  readonly suppressedAlerts?: ReadonlySet<string>;
   readonly deadLetters: readonly DeadLetter[];
 }
 
@@ -80,7 +82,7 @@ export class OutputWriter {
     );
     await ch.insertRows(
       'alerts',
-      o.alerts.map((a) => alertRow(a)),
+      o.alerts.map((a) => (o.suppressedAlerts?.has(a.alertId) ? { ...alertRow(a), suppressed: true } : alertRow(a))),
     );
   }
 
@@ -98,10 +100,11 @@ export class OutputWriter {
         })),
       });
     }
-    if (o.alerts.length > 0) {
+    const alerts = o.suppressedAlerts?.size ? o.alerts.filter((a) => !o.suppressedAlerts!.has(a.alertId)) : o.alerts;
+    if (alerts.length > 0) {
       topicMessages.push({
         topic: topics.alerts.name,
-        messages: o.alerts.map((a) => ({ key: a.key, value: codecs.alert.encode(a), timestamp: String(a.eventTime) })),
+        messages: alerts.map((a) => ({ key: a.key, value: codecs.alert.encode(a), timestamp: String(a.eventTime) })),
       });
     }
     if (o.deadLetters.length > 0) {

@@ -7,7 +7,7 @@
  * reading them needs no seek on the group consumer.
  */
 import type { ClickHouse } from '../adapters/clickhouse/index.js';
-import type { ModelSelector, PipelineItem } from '../core/scoring/index.js';
+import type { AlertRules, ModelSelector, PipelineItem } from '../core/scoring/index.js';
 import { ScoringPipeline } from '../core/scoring/index.js';
 import type { Checkpoint } from './checkpoint.js';
 import { RestoreTracker } from './restore-tracker.js';
@@ -19,8 +19,13 @@ export class PartitionState<E> {
   readonly pipeline: ScoringPipeline<E>;
   readonly tracker: RestoreTracker;
 
-  constructor(runtime: StreamRuntime<E>, models: ModelSelector) {
-    this.pipeline = new ScoringPipeline(runtime.definition, models, runtime.alertPolicy);
+  constructor(runtime: StreamRuntime<E>, models: ModelSelector, alertRules?: AlertRules) {
+    this.pipeline = new ScoringPipeline(
+      runtime.definition,
+      models,
+      runtime.alertPolicy,
+      alertRules ? { alertRules } : {},
+    );
     this.tracker = new RestoreTracker(runtime.retentionMs);
   }
 

@@ -25,7 +25,7 @@ import { deadLetterReasonOf } from '../core/events/errors.js';
 import type { DeadLetter, DeadLetterReason, ModelEvent, Order, SensorReading } from '../core/events/types.js';
 import type { AssetTypeCatalogue } from '../core/plant/asset-type-catalogue.js';
 import { DEFAULT_RETRY, withRetry } from '../core/retry.js';
-import type { PipelineItem, ScoredBatch, ScoringModel, StreamName } from '../core/scoring/index.js';
+import type { AlertRules, PipelineItem, ScoredBatch, ScoringModel, StreamName } from '../core/scoring/index.js';
 import { topicsFromConfig } from '../core/topics.js';
 import { type AssetTypeRow, loadAssetTypes } from './asset-types.js';
 import { BatchLifecycle } from './batch-lifecycle.js';
@@ -57,6 +57,8 @@ export interface ProcessorOptions {
   readonly assetTypes?: AssetTypeCatalogue;
   /** Told each subject's models after every (re)load (the demo's API scores with the same versions). */
   readonly onModelsChange?: (subject: string, models: readonly ScoringModel[]) => void;
+  /** Threshold overrides and maintenance windows (alert-workflow/ LiveAlertRules), refreshed between batches. */
+  readonly alertRules?: AlertRules & { refreshIfDue(now: number): Promise<unknown> };
 }
 
 const OUTAGE_RETRY = {
@@ -257,7 +259,7 @@ export class StreamProcessor {
   ): Promise<PartitionState<AnyEvent>> {
     const existing = this.#partitions.get(partition);
     if (existing) return existing;
-    const state = new PartitionState(this.#runtime, this.#models);
+    const state = new PartitionState(this.#runtime, this.#models, this.#o.alertRules);
     const committed = await this.#durably(
       'reading the committed offset',
       async () => {
@@ -291,6 +293,7 @@ export class StreamProcessor {
     const lifecycle = new BatchLifecycle();
     try {
       await this.#models.applyPending();
+      await this.#o.alertRules?.refreshIfDue(Date.now());
       const state = await this.#partitionState(batch.topic, batch.partition, heartbeat);
       const receivedAt = Date.now();
       const { items, deadLetters, newAssetTypes } = await this.#decodeBatch(
@@ -320,6 +323,7 @@ export class StreamProcessor {
             features: scored.features,
             inferences: scored.inferences,
             alerts: scored.alerts,
+            suppressedAlerts: scored.suppressedAlerts,
             deadLetters,
           }),
         heartbeat,

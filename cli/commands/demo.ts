@@ -11,6 +11,7 @@ import { applyMigrations, createClickHouse } from '../../adapters/clickhouse/ind
 import { ensureTopicsFromConfig } from '../../adapters/kafka/topics.js';
 import { createMetricsRegistry } from '../../adapters/metrics.js';
 import { registerSchemasFromConfig } from '../../adapters/registry/register-schemas.js';
+import { liveAlertRulesFor } from '../../alert-workflow/index.js';
 import { AssetTypeCatalogue } from '../../core/plant/asset-type-catalogue.js';
 import type { GroundTruth } from '../../core/plant/ground-truth.js';
 import { startMonitoring } from '../../monitoring/start-monitoring.js';
@@ -76,6 +77,7 @@ export function registerDemo(program: Command, ctx: CliContext): void {
               models,
               subjects: subjectsOf(stream),
               publishAllInferences: config.processor.publishAllInferences,
+              alertRules: liveAlertRulesFor(stream, ch, config, logger),
               assetTypes,
               onFatal: () => stopped.abort(),
               ...(stream === 'sensors' ? { onModelsChange: (s, m) => apiModels.set(s, m) } : {}),

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { createClickHouse } from '../../adapters/clickhouse/index.js';
 import { createMetricsRegistry, serveMetrics } from '../../adapters/metrics.js';
+import { liveAlertRulesFor } from '../../alert-workflow/index.js';
 import { AssetTypeCatalogue } from '../../core/plant/asset-type-catalogue.js';
 import { assetTypes } from '../../core/plant/catalogue.js';
 import type { StreamName } from '../../core/scoring/index.js';
@@ -47,6 +48,7 @@ export function registerProcess(program: Command, ctx: CliContext): void {
         assetTypes,
         subjects: subjectsOf(o.stream),
         publishAllInferences: config.processor.publishAllInferences,
+        alertRules: liveAlertRulesFor(o.stream, clickhouse, config, logger),
         ...(o.group ? { groupId: o.group } : {}),
         onFatal: (error) => {
           fatal = error;

@@ -5,6 +5,7 @@
  */
 import { errorCatalogue } from '../errors.js';
 import type { Option, OptionsShape, Section, ValuesOf } from './option.js';
+import { alertWorkflow } from './sections/alert-workflow.js';
 import { alerts } from './sections/alerts.js';
 import { api } from './sections/api.js';
 import { clickhouse } from './sections/clickhouse.js';
@@ -32,6 +33,7 @@ const sections = {
   processor,
   features,
   alerts,
+  alertWorkflow,
   serving,
   monitoring,
   replay,

@@ -1,6 +1,7 @@
 export { inferenceId } from './ids.js';
 export { type BatchScorer, type ModelRole, type ModelSelector, type ScoringModel, staticModels } from './models.js';
 export {
+  type AlertRules,
   type FeatureRow,
   type PipelineItem,
   type ProcessOptions,

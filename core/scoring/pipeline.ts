@@ -52,6 +52,19 @@ export interface ScoredBatch<E> {
   readonly unscored: number;
   /** Time spent in model calls, ms (for the ONNX latency metric). */
   readonly modelMs: number;
+  /** Ids of the alerts above that opened during a maintenance window of their key (stored, marked, not notified). */
+  readonly suppressedAlerts: Set<string>;
+}
+
+/**
+ * Per-key alert rules people set (thresholds by asset type / asset, maintenance windows), implemented by
+ * alert-workflow/. Consulted for production scores only; absent: the model's threshold, nothing suppressed.
+ */
+export interface AlertRules {
+  /** The threshold production scores of `key` (subject: its asset type) are judged against. */
+  thresholdFor(subject: string, key: string, modelThreshold: number): number;
+  /** Whether an alert of `key` that opened at event time `openedAt` is suppressed. */
+  suppressedAt(key: string, openedAt: number): boolean;
 }
 
 export interface ProcessOptions {
@@ -66,6 +79,8 @@ export interface ProcessOptions {
 export interface PipelineOptions {
   /** Replay run id; '' for the live stream and the API. */
   readonly runId?: string;
+  /** Threshold overrides and maintenance windows; may change between calls (read at every score). */
+  readonly alertRules?: AlertRules;
 }
 
 interface Pending<E> {
@@ -85,6 +100,7 @@ export class ScoringPipeline<E> {
   readonly #models: ModelSelector;
   readonly #alerts: AlertPolicy;
   readonly #runId: string;
+  readonly #rules: AlertRules | undefined;
   readonly #engines = new Map<string, { engine: FeatureEngine; stats: ChannelStatsReader } | undefined>();
 
   constructor(
@@ -97,6 +113,7 @@ export class ScoringPipeline<E> {
     this.#models = models;
     this.#alerts = createAlertPolicy(alertPolicy, stream.name);
     this.#runId = options.runId ?? '';
+    this.#rules = options.alertRules;
   }
 
   get stream(): StreamDefinition<E> {
@@ -126,6 +143,7 @@ export class ScoringPipeline<E> {
       alerts: [],
       unscored: 0,
       modelMs: 0,
+      suppressedAlerts: new Set(),
     };
     const pending: Pending<E>[] = [];
     for (const item of items) {
@@ -180,10 +198,15 @@ export class ScoringPipeline<E> {
   }
 
   #emitScores(pending: readonly Pending<E>[], out: ScoredBatch<E>, options: ProcessOptions): void {
+    const rules = this.#rules;
     for (const p of pending) {
+      const subject = rules === undefined ? '' : this.#stream.subjectOf(p.item.event);
       for (let m = 0; m < p.models.length; m++) {
         const model = p.models[m]!;
         const score = p.scores[m]!;
+        const production = model.role === 'production';
+        const threshold =
+          production && rules !== undefined ? rules.thresholdFor(subject, p.key, model.threshold) : model.threshold;
         if (options.emit) {
           out.inferences.push({
             inferenceId: inferenceId(
@@ -199,8 +222,8 @@ export class ScoringPipeline<E> {
             eventTime: p.eventTime,
             scoredAt: options.scoredAt,
             score,
-            threshold: model.threshold,
-            anomaly: score > model.threshold,
+            threshold,
+            anomaly: score > threshold,
             modelName: model.name,
             modelVersion: model.version,
             modelRole: model.role,
@@ -212,17 +235,20 @@ export class ScoringPipeline<E> {
             sourceOffset: p.item.source.offset,
           });
         }
-        if (model.role !== 'production') continue;
+        if (!production) continue;
         const alert = this.#alerts.evaluate({
           key: p.key,
           eventTime: p.eventTime,
           score,
-          threshold: model.threshold,
+          threshold,
           modelName: model.name,
           modelVersion: model.version,
           channels: this.#engineFor(this.#stream.subjectOf(p.item.event))!.stats.read(p.vector),
         });
-        if (alert !== undefined && options.emit) out.alerts.push(alert);
+        if (alert !== undefined && options.emit) {
+          out.alerts.push(alert);
+          if (rules?.suppressedAt(p.key, alert.openedAt)) out.suppressedAlerts.add(alert.alertId);
+        }
       }
     }
   }

@@ -16,6 +16,7 @@ async function loadAllCatalogues(): Promise<string[]> {
     'replay',
     'evaluation',
     'delivery-audit',
+    'alert-workflow',
   ];
   const files = codeDirs
     .filter((dir) => existsSync(new URL(dir, ROOT)))

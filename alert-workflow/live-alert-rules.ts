@@ -1,0 +1,75 @@
+/**
+ * The alert rules a running stream applies (core/scoring AlertRules): threshold overrides and maintenance windows
+ * loaded from a RulesSource, refreshed between batches when `refreshEveryMs` has passed, so a change made with
+ * the CLI or the API takes effect without a restart. A failed refresh keeps the rules already loaded (a stale
+ * threshold for a few seconds beats stopping the stream) and is logged and counted; the next batch tries again.
+ */
+import type { AlertRules } from '../core/scoring/index.js';
+import { MaintenanceCalendar, type MaintenanceWindow } from './maintenance-calendar.js';
+import { type ThresholdOverride, ThresholdResolver } from './threshold-resolver.js';
+
+export interface RulesSource {
+  /** Current overrides of the stream (cleared ones excluded). */
+  thresholdOverrides(stream: string): Promise<ThresholdOverride[]>;
+  /** Windows of the stream that end after `since` (older ones cannot suppress anything new). */
+  maintenanceWindows(stream: string, since: number): Promise<MaintenanceWindow[]>;
+}
+
+export interface LiveAlertRulesOptions {
+  readonly stream: string;
+  readonly source: RulesSource;
+  /** Minimum time between two loads; 0 loads before every batch. */
+  readonly refreshEveryMs: number;
+  /** How far back windows are loaded (replays and restores of older data judge against these too). */
+  readonly windowLookbackMs?: number;
+  readonly onRefreshError?: (error: unknown) => void;
+  readonly onRefreshed?: (counts: { overrides: number; windows: number }) => void;
+}
+
+const DEFAULT_LOOKBACK_MS = 30 * 24 * 3600_000;
+
+export class LiveAlertRules implements AlertRules {
+  readonly #o: LiveAlertRulesOptions;
+  #thresholds: ThresholdResolver;
+  #calendar: MaintenanceCalendar;
+  #loadedAt = Number.NEGATIVE_INFINITY;
+
+  constructor(options: LiveAlertRulesOptions) {
+    this.#o = options;
+    this.#thresholds = new ThresholdResolver([], options.stream);
+    this.#calendar = new MaintenanceCalendar([], options.stream);
+  }
+
+  thresholdFor(subject: string, key: string, modelThreshold: number): number {
+    return this.#thresholds.thresholdFor(subject, key, modelThreshold);
+  }
+
+  suppressedAt(key: string, openedAt: number): boolean {
+    return this.#calendar.isSuppressed(key, openedAt);
+  }
+
+  /** Loads the rules when due; true when a load happened and succeeded. */
+  async refreshIfDue(now: number): Promise<boolean> {
+    if (now - this.#loadedAt < this.#o.refreshEveryMs) return false;
+    this.#loadedAt = now;
+    try {
+      await this.refresh(now);
+      return true;
+    } catch (error) {
+      this.#o.onRefreshError?.(error);
+      return false;
+    }
+  }
+
+  /** Loads the rules now; throws when the source fails (the rules in use stay). */
+  async refresh(now: number): Promise<void> {
+    const { stream, source } = this.#o;
+    const [overrides, windows] = await Promise.all([
+      source.thresholdOverrides(stream),
+      source.maintenanceWindows(stream, now - (this.#o.windowLookbackMs ?? DEFAULT_LOOKBACK_MS)),
+    ]);
+    this.#thresholds = new ThresholdResolver(overrides, stream);
+    this.#calendar = new MaintenanceCalendar(windows, stream);
+    this.#o.onRefreshed?.({ overrides: this.#thresholds.size, windows: this.#calendar.size });
+  }
+}
