@@ -3,18 +3,13 @@
  * are required. The stream processor validates readings against `channelSpecs`; the simulator generates from the
  * same description, so both always agree. Pure: the default plant is bundled JSON, no file system access.
  */
+
+import type { ChannelSpec } from '../events/validate.js';
 import defaultPlantJson from './default-plant.json' with { type: 'json' };
 import { type Plant, parsePlant } from './schema.js';
 
-export interface ChannelSpec {
-  readonly name: string;
-  readonly unit: string;
-  /** Physical range: a value outside [min, max] is a sensor or transport error, not a process state. */
-  readonly min: number;
-  readonly max: number;
-  /** A reading without a required channel violates the contract; optional channels may be absent. */
-  readonly required: boolean;
-}
+/** A channel of an asset type: unit, physical range, required flag (declared with the contract checks). */
+export type { ChannelSpec } from '../events/validate.js';
 
 let defaultPlantCache: Plant | undefined;
 
