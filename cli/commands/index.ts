@@ -6,6 +6,7 @@ import { registerDemo } from './demo.js';
 import { registerDrift } from './drift.js';
 import { registerEvaluate } from './evaluate.js';
 import { registerKeys } from './keys.js';
+import { registerMaintenance } from './maintenance.js';
 import { registerMigrate } from './migrate.js';
 import { registerModels } from './models.js';
 import { registerMonitor } from './monitor.js';
@@ -15,6 +16,7 @@ import { registerProduce } from './produce.js';
 import { registerReplay } from './replay.js';
 import { registerServe } from './serve.js';
 import { registerStack } from './stack.js';
+import { registerThresholds } from './thresholds.js';
 import { registerTrain } from './train.js';
 
 export function registerCommands(program: Command, ctx: CliContext): void {
@@ -33,5 +35,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerReplay(program, ctx);
   registerEvaluate(program, ctx);
   registerAuditDelivery(program, ctx);
+  registerThresholds(program, ctx);
+  registerMaintenance(program, ctx);
   registerPending(program);
 }
