@@ -86,6 +86,10 @@ try {
   process.stdout.write(
     `replay / raw read = ${(replayRate / readRate).toFixed(3)}  (chunks ${summary.chunks}, ${summary.inferences} inferences, ${summary.features} feature rows)\n`,
   );
+  const { readMs, scoreMs, writeMs } = summary.timings;
+  process.stdout.write(
+    `replay stages (summed over chunks): read ${readMs} ms, score ${scoreMs} ms, write ${writeMs} ms\n`,
+  );
 } finally {
   await ch.close();
   rmSync(work, { recursive: true, force: true });

@@ -69,12 +69,14 @@ export interface ReplaySummary {
   readonly inferences: number;
   readonly alerts: number;
   readonly retries: number;
+  /** Stage times summed over chunks (lanes overlap, so they may add up to more than elapsedMs). */
+  readonly timings: { readonly readMs: number; readonly scoreMs: number; readonly writeMs: number };
   readonly elapsedMs: number;
   readonly eventsPerSecond: number;
 }
 
 /** Rows per insert call: big enough to amortise a round trip, small enough to keep the request bounded. */
-const INSERT_ROWS = 2_000;
+const INSERT_ROWS = 5_000;
 
 export async function runReplay(o: ReplayJobOptions): Promise<ReplaySummary> {
   const now = o.now ?? Date.now;
@@ -125,6 +127,8 @@ export async function runReplay(o: ReplayJobOptions): Promise<ReplaySummary> {
     resume ? 'resuming replay' : 'starting replay',
   );
 
+  // Time spent per stage, summed over chunks (they overlap across lanes): where a run's time goes.
+  const timings = { readMs: 0, scoreMs: 0, writeMs: 0 };
   const totals = { events: 0, features: 0, inferences: 0, alerts: 0, exactKeys: 0, retries: 0 };
   for (const c of done.values()) add(totals, c);
   const skipped = done.size;
@@ -173,6 +177,7 @@ export async function runReplay(o: ReplayJobOptions): Promise<ReplaySummary> {
       }
     };
     const replayChunk = async (chunk: Chunk, attempt: number): Promise<ChunkCheckpoint> => {
+      const t0 = performance.now();
       const frame = gapSearchFrame(chunk.from, chunk.to, scoring.retentionMs, tuning.maxWarmupMs);
       const histories = await source.histories(chunk.keys, frame, chunk.from, scoring.retentionMs);
       const starts = histories.map((h) => warmStart(h, chunk.from, scoring.retentionMs, tuning.maxWarmupMs));
@@ -180,6 +185,7 @@ export async function runReplay(o: ReplayJobOptions): Promise<ReplaySummary> {
         new Map(starts.map((s) => [s.key, s.start])),
         chunk.to + scoring.allowedLatenessMs + 1,
       );
+      const t1 = performance.now();
       const output = await compute.score({
         runId: spec.runId,
         chunkId: chunk.id,
@@ -187,6 +193,7 @@ export async function runReplay(o: ReplayJobOptions): Promise<ReplaySummary> {
         to: chunk.to,
         rows,
       });
+      const t2 = performance.now();
       await insertAll(o.ch, 'features', output.features);
       await insertAll(o.ch, 'inferences', output.inferences);
       await insertAll(o.ch, 'alerts', output.alerts);
@@ -203,7 +210,22 @@ export async function runReplay(o: ReplayJobOptions): Promise<ReplaySummary> {
         attempts: attempt,
       };
       await checkpoints.finishChunk(spec.runId, checkpoint);
-      log.debug({ chunk: chunk.id, events: output.events, rows: rows.length }, 'chunk done');
+      const ms = (a: number, b: number) => Math.round(b - a);
+      const t3 = performance.now();
+      timings.readMs += ms(t0, t1);
+      timings.scoreMs += ms(t1, t2);
+      timings.writeMs += ms(t2, t3);
+      log.debug(
+        {
+          chunk: chunk.id,
+          events: output.events,
+          rows: rows.length,
+          readMs: ms(t0, t1),
+          scoreMs: ms(t1, t2),
+          writeMs: ms(t2, t3),
+        },
+        'chunk done',
+      );
       return checkpoint;
     };
     await Promise.all(Array.from({ length: Math.max(1, compute.slots) }, lane));
@@ -228,6 +250,7 @@ export async function runReplay(o: ReplayJobOptions): Promise<ReplaySummary> {
     inferences: totals.inferences,
     alerts: totals.alerts,
     retries: totals.retries,
+    timings,
     elapsedMs,
     eventsPerSecond: elapsedMs > 0 ? Math.round((totals.events * 1000) / elapsedMs) : 0,
   };
