@@ -1,0 +1,194 @@
+/**
+ * Shared pieces of the fault tests (tests/reliability/ and tests/integration/reliability-*.test.ts): publish a
+ * simulated plant, run in-process processors, read the pause metric, fingerprint what queries see, audit delivery,
+ * and a TCP proxy that can cut a real component off the network (a registry outage without stopping the shared
+ * registry other tests use).
+ */
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import type { ClickHouse } from '../../adapters/clickhouse/index.js';
+import { createKafkaClient } from '../../adapters/kafka/client.js';
+import { createEventCodec } from '../../adapters/kafka/event-codec.js';
+import { createLogger } from '../../adapters/logger.js';
+import { createMetricsRegistry, type Registry } from '../../adapters/metrics.js';
+import { readCard } from '../../adapters/onnx/index.js';
+import { createRegistryClient } from '../../adapters/registry/client.js';
+import type { Config } from '../../core/config/index.js';
+import { assetTypes, defaultPlant } from '../../core/plant/catalogue.js';
+import { topicsFromConfig } from '../../core/topics.js';
+import { auditDelivery } from '../../delivery-audit/audit-delivery.js';
+import type { DeliveryAudit } from '../../delivery-audit/compare.js';
+import { eventIdReader } from '../../delivery-audit/topic-range.js';
+import { PlantSimulator } from '../../producers/plant/plant-simulator.js';
+import { openPublisher } from '../../producers/publish/open-publisher.js';
+import { directoryModelSource } from '../../stream-processors/live-models.js';
+import { StreamProcessor } from '../../stream-processors/processor.js';
+
+export const silent = createLogger('silent');
+
+export interface PlantRun {
+  readonly start: number;
+  readonly end: number;
+  readonly acknowledged: number;
+}
+
+/** Publishes `minutes` of a simulated plant (its data problems included) and returns what was acknowledged. */
+export async function publishPlant(
+  config: Config,
+  options: { minutes: number; assets: number; seed: number; start?: number; ratePerSecond?: number },
+): Promise<PlantRun> {
+  const start = options.start ?? Date.UTC(2026, 5, 1, 6);
+  const end = start + options.minutes * 60_000;
+  const publisher = await openPublisher('sensor-readings', config, silent);
+  const sim = new PlantSimulator(defaultPlant(), { seed: options.seed, start, end, assets: options.assets });
+  const began = Date.now();
+  let sent = 0;
+  for (let r = sim.next(); r !== null; r = sim.next()) {
+    const wait = publisher.write(r);
+    if (wait) await wait;
+    sent += 1;
+    if (options.ratePerSecond !== undefined) {
+      // Steady rate for a run that must overlap with faults: publishing ahead of the clock waits.
+      const due = began + (sent / options.ratePerSecond) * 1000;
+      const ahead = due - Date.now();
+      if (ahead > 5) await new Promise((resolve) => setTimeout(resolve, ahead));
+    }
+  }
+  await publisher.close();
+  return { start, end, acknowledged: publisher.stats.acknowledged };
+}
+
+export interface RunningProcessor {
+  readonly processor: StreamProcessor;
+  readonly metrics: Registry;
+  /** Current value of vigil_processor_paused{stream="sensors"} (0 or 1). */
+  paused(): Promise<number>;
+}
+
+export function sensorProcessor(config: Config, clickhouse: ClickHouse, groupId: string): RunningProcessor {
+  const metrics = createMetricsRegistry();
+  const processor = new StreamProcessor({
+    stream: 'sensors',
+    config,
+    logger: silent,
+    clickhouse,
+    metrics,
+    models: directoryModelSource('models', async (dir) => (await readCard(dir)).version),
+    subjects: assetTypes(),
+    groupId,
+  });
+  return {
+    processor,
+    metrics,
+    paused: async () => {
+      const metric = metrics.getSingleMetric('vigil_processor_paused');
+      const values = metric === undefined ? [] : (await metric.get()).values;
+      return Math.max(0, ...values.map((v) => v.value));
+    },
+  };
+}
+
+/** What queries see in one database: counts, distinct identities and order-free content hashes per table. */
+export async function fingerprint(ch: ClickHouse) {
+  const one = async (sql: string) => (await ch.query(sql))[0];
+  return {
+    readings: await one(
+      'SELECT count() AS n, uniqExact(event_id) AS ids, sum(cityHash64(event_id, toString(channels))) AS h FROM sensor_readings FINAL',
+    ),
+    features: await one(
+      'SELECT count() AS n, uniqExact(event_id) AS ids, sum(cityHash64(event_id, toString(features))) AS h FROM features FINAL',
+    ),
+    inferences: await one(
+      `SELECT count() AS n, uniqExact(event_id, model_role) AS ids,
+              sum(cityHash64(inference_id, event_id, model_version, toString(score), anomaly)) AS h FROM inferences FINAL`,
+    ),
+    deadLetters: await ch.query('SELECT reason, count() AS n FROM dead_letters FINAL GROUP BY reason ORDER BY reason'),
+    alerts: await ch.query(
+      'SELECT alert_id, state, severity FROM alerts FINAL ORDER BY alert_id',
+      {},
+      { maxRows: 100_000 },
+    ),
+  };
+}
+
+/** `vigil audit-delivery` over everything the sensor topic holds, against `ch`. */
+export async function auditAll(config: Config, ch: ClickHouse): Promise<DeliveryAudit> {
+  const topic = topicsFromConfig(config).sensorReadings.name;
+  const codec = createEventCodec('sensor-reading', createRegistryClient(config));
+  return auditDelivery({
+    kafka: createKafkaClient(config, silent, { clientIdSuffix: 'audit' }),
+    ch,
+    eventIdOf: eventIdReader((bytes) => codec.decode(bytes)),
+    stream: 'sensors',
+    topic,
+    rawTable: 'sensor_readings',
+    from: 0,
+    to: 8.64e15,
+    readTimeoutMs: 120_000,
+    maxRecords: 1_000_000,
+    logger: silent,
+  });
+}
+
+/** A TCP proxy to `target` that can refuse and cut connections on demand (a component "down" for its clients). */
+export class CuttableProxy {
+  #server: Server | undefined;
+  #sockets = new Set<Socket>();
+  #up = true;
+  port = 0;
+  /** Connections refused while down. */
+  refused = 0;
+
+  constructor(
+    private readonly host: string,
+    private readonly targetPort: number,
+  ) {}
+
+  async start(): Promise<void> {
+    this.#server = createServer((client) => {
+      if (!this.#up) {
+        this.refused += 1;
+        client.destroy();
+        return;
+      }
+      const upstream = connect(this.targetPort, this.host);
+      this.#track(client);
+      this.#track(upstream);
+      client.pipe(upstream).pipe(client);
+      const close = () => {
+        client.destroy();
+        upstream.destroy();
+      };
+      client.on('error', close);
+      upstream.on('error', close);
+      client.on('close', close);
+      upstream.on('close', close);
+    });
+    await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve));
+    const address = this.#server.address();
+    this.port = typeof address === 'object' && address !== null ? address.port : 0;
+  }
+
+  #track(socket: Socket): void {
+    this.#sockets.add(socket);
+    socket.on('close', () => this.#sockets.delete(socket));
+  }
+
+  down(): void {
+    this.#up = false;
+    for (const s of this.#sockets) s.destroy();
+  }
+
+  up(): void {
+    this.#up = true;
+  }
+
+  async stop(): Promise<void> {
+    this.down();
+    await new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
+  }
+}
+
+/** One line of the figures docs/reliability.md reports. */
+export function reportFigures(fault: string, figures: Record<string, number | string>): void {
+  process.stderr.write(`[reliability] ${fault}: ${JSON.stringify(figures)}\n`);
+}
