@@ -20,12 +20,16 @@ import { machineDetails } from './lib/machine.js';
 import { type BenchReport, renderReport } from './lib/report.js';
 import { processorRows } from './lib/scored-rows.js';
 import { ratioOf, repeat, type Summary, summarize } from './lib/stats.js';
+import { renderSvg } from './lib/svg-plot.js';
 import { consumerPerformance, producerPerformance } from './suites/broker-perf.js';
 import { rawConsumeRate } from './suites/consume.js';
+import { runExternal } from './suites/external.js';
 import { latencyUnderLoad } from './suites/latency.js';
 import { onnxRates } from './suites/onnx.js';
+import { quixRate, setupPeer } from './suites/peer.js';
 import { pipelineRate } from './suites/pipeline.js';
 import { bareSendBatchRate, publisherRate } from './suites/publish.js';
+import { scaleRun } from './suites/scale.js';
 import { batchedSinkRate, bulkInsertRate, rowCount } from './suites/sink.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -39,6 +43,9 @@ interface Plan {
   readonly runs: number;
   readonly pipelineRuns: number;
   readonly perfRecords: number;
+  readonly levelSeconds: number;
+  /** [assets, simulated seconds] per scale run. */
+  readonly scale: readonly (readonly [number, number])[];
 }
 
 function planFrom(argv: readonly string[]): Plan {
@@ -48,8 +55,36 @@ function planFrom(argv: readonly string[]): Plan {
   for (const name of only)
     if (!SUITES.includes(name)) throw new Error(`unknown suite "${name}" (${SUITES.join(', ')})`);
   return quick
-    ? { mode: 'quick', only, assets: 40, minutes: 30, runs: 2, pipelineRuns: 1, perfRecords: 300_000 }
-    : { mode: 'full', only, assets: 100, minutes: 30, runs: 3, pipelineRuns: 3, perfRecords: 1_000_000 };
+    ? {
+        mode: 'quick',
+        only,
+        assets: 20,
+        minutes: 25,
+        runs: 2,
+        pipelineRuns: 1,
+        perfRecords: 300_000,
+        levelSeconds: 10,
+        scale: [
+          [100, 300],
+          [10_000, 5],
+          [100_000, 1],
+        ],
+      }
+    : {
+        mode: 'full',
+        only,
+        assets: 40,
+        minutes: 30,
+        runs: 3,
+        pipelineRuns: 2,
+        perfRecords: 1_000_000,
+        levelSeconds: 30,
+        scale: [
+          [100, 930],
+          [10_000, 30],
+          [100_000, 3],
+        ],
+      };
 }
 
 async function main(): Promise<void> {
@@ -238,7 +273,7 @@ async function main(): Promise<void> {
       const argIndex = process.argv.indexOf('--max-rate');
       const maxRate = pipelineMax ?? (argIndex >= 0 ? Number(process.argv[argIndex + 1]) : 500);
       const space = await bench.space('latency');
-      const secondsPerLevel = plan.mode === 'quick' ? 15 : 30;
+      const secondsPerLevel = plan.levelSeconds;
       log(`latency: levels of ${secondsPerLevel} s at 30/60/90 % of ${Math.round(maxRate)} ev/s`);
       report.latency.push(
         ...(await latencyUnderLoad({
@@ -255,6 +290,100 @@ async function main(): Promise<void> {
       report.notes.push(
         `latency: maximum = ${pipelineMax === undefined ? 'given (--max-rate, default 500)' : 'the pipeline suite median'} ${Math.round(maxRate)} ev/s; 20 assets, 14 min back-filled history, ${secondsPerLevel} s per level; the first second of each level is left out`,
       );
+    }
+
+    if (plan.only.has('peer')) {
+      log('peer: Quix Streams (bench/peers/setup.sh, then the same windows over the dataset topic)');
+      const python = setupPeer();
+      if (python === undefined) report.skipped.push('peer: bench/peers/setup.sh failed (see its output)');
+      else {
+        const maxSeconds = plan.mode === 'quick' ? 20 : 60;
+        const bootstrap = bench.base.kafka.brokers.join(',');
+        for (const windows of ['sliding', 'hopping'] as const) {
+          rates[`Quix Streams 3.28.1, ${windows} windows`] = (
+            await repeat(plan.mode === 'quick' ? 1 : 2, 0, () =>
+              quixRate(python, bootstrap, dataTopic, n, windows, maxSeconds),
+            )
+          ).summary;
+          ratio(
+            `Vigil features only ÷ Quix (${windows})`,
+            'Vigil features only (consume + decode + windows)',
+            `Quix Streams 3.28.1, ${windows} windows`,
+            '≥ 10 (claim)',
+          );
+          ratio(
+            `Vigil pipeline ÷ Quix (${windows})`,
+            'Vigil pipeline (StreamProcessor, committed)',
+            `Quix Streams 3.28.1, ${windows} windows`,
+            '≥ 10 (claim)',
+          );
+        }
+        report.notes.push(
+          `peer: Quix Streams 3.28.1 computes count/mean/std/min/max per channel over 1/5/15 min (a subset of Vigil's features), no model, no sink; each run stops after ${maxSeconds} s and its rate is over the events processed by then`,
+        );
+      }
+    }
+
+    if (plan.only.has('scale')) {
+      for (const [assets, seconds] of plan.scale) {
+        log(`scale: ${assets} assets x ${seconds} simulated s`);
+        report.scale.push(await scaleRun(assets, seconds, data.env));
+      }
+      const svg = renderSvg(
+        [
+          {
+            title: 'Processor memory',
+            xLabel: 'assets (1 Hz)',
+            yLabel: 'MB',
+            logY: true,
+            series: [
+              {
+                name: 'RSS (measured)',
+                color: '#1f77b4',
+                points: report.scale.map((r) => ({ x: r.assets, y: r.rssMb })),
+              },
+              {
+                name: 'feature state (measured)',
+                color: '#2ca02c',
+                points: report.scale.map((r) => ({ x: r.assets, y: r.stateMb })),
+              },
+              {
+                name: 'state, full 15-min windows (est.)',
+                color: '#d62728',
+                dashed: true,
+                points: report.scale.map((r) => ({ x: r.assets, y: r.fullWindowStateMbEstimate })),
+              },
+            ],
+          },
+          {
+            title: 'Pipeline throughput (features + ONNX)',
+            xLabel: 'assets (1 Hz)',
+            yLabel: 'events/s',
+            series: [
+              {
+                name: 'events/s',
+                color: '#9467bd',
+                points: report.scale.map((r) => ({ x: r.assets, y: r.eventsPerSecond })),
+              },
+            ],
+          },
+        ],
+        `Vigil bench ${report.date.slice(0, 10)} (${plan.mode}); ${report.machine.cpuModel}, ${report.machine.cores} cores; simulated seconds: ${plan.scale.map(([a, s2]) => `${a}: ${s2}`).join(', ')}`,
+      );
+      writeFileSync(join(here, `scale-${plan.mode}.svg`), svg);
+      report.notes.push(`scale plot: bench/scale-${plan.mode}.svg`);
+    }
+
+    if (plan.only.has('external')) {
+      for (const [file, args] of [
+        ['bench/replay.ts', plan.mode === 'quick' ? ['--quick'] : []],
+        ['bench/serving.ts', plan.mode === 'quick' ? ['--seconds', '5'] : []],
+      ] as const) {
+        log(`external: ${file}`);
+        const out = await runExternal(file, [...args], data.env);
+        if (out === undefined) report.skipped.push(`${file}: not present`);
+        else report.notes.push(`${file}:\n\n${out}`);
+      }
     }
   } finally {
     await bench.close();
