@@ -24,6 +24,17 @@ export default defineConfig({
         },
       },
       {
+        // Long fault and soak runs (tests/reliability/, `npm run reliability`): real components, bounded in time.
+        test: {
+          name: 'reliability',
+          include: ['tests/reliability/**/*.test.ts'],
+          globalSetup: ['tests/integration/global-setup.ts'],
+          testTimeout: 3_600_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
+      {
         // Browser tests of the web UI (Debian's Chromium via playwright-core); screenshots in tests/artifacts/.
         test: {
           name: 'e2e',
