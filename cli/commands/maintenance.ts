@@ -13,17 +13,7 @@ import {
 import { durationMs } from '../../core/config/parsers.js';
 import type { CliContext } from '../context.js';
 import { cliError } from '../errors.js';
-import { actorOf, withClickHouse } from './thresholds.js';
-
-/** `now`, an ISO 8601 time, or epoch milliseconds. */
-export function parseWhen(raw: string, now: number, name: string): number {
-  if (raw === 'now') return now;
-  const t = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
-  if (!Number.isFinite(t)) {
-    throw cliError('VIGIL_CLI_USAGE', { detail: `${name} must be "now", an ISO time or epoch ms, got "${raw}"` });
-  }
-  return t;
-}
+import { actorOf, parseWhen, withClickHouse } from './thresholds.js';
 
 function durationOf(raw: string): number {
   const parsed = durationMs.safeParse(raw);

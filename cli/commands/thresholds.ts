@@ -6,6 +6,9 @@
 import type { Command } from 'commander';
 import { type ClickHouse, createClickHouse } from '../../adapters/clickhouse/index.js';
 import { AlertRulesStore, THRESHOLD_LEVELS, type ThresholdLevel } from '../../alert-workflow/index.js';
+import { loadAssetHistories } from '../../alert-workflow/suggestion-history.js';
+import { suggestThreshold, type ThresholdSuggestion } from '../../alert-workflow/threshold-suggestions.js';
+import { alertPolicyFromConfig } from '../../core/alerts/index.js';
 import type { CliContext } from '../context.js';
 import { cliError } from '../errors.js';
 
@@ -20,6 +23,16 @@ export async function withClickHouse<T>(ctx: CliContext, fn: (ch: ClickHouse) =>
 
 export function actorOf(ctx: CliContext, by: string | undefined): string {
   return by ?? `cli:${ctx.env.USER ?? 'unknown'}`;
+}
+
+/** `now`, an ISO 8601 time, or epoch milliseconds. */
+export function parseWhen(raw: string, now: number, name: string): number {
+  if (raw === 'now') return now;
+  const t = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
+  if (!Number.isFinite(t)) {
+    throw cliError('VIGIL_CLI_USAGE', { detail: `${name} must be "now", an ISO time or epoch ms, got "${raw}"` });
+  }
+  return t;
 }
 
 function levelOf(raw: string): ThresholdLevel {
@@ -127,5 +140,58 @@ export function registerThresholds(program: Command, ctx: CliContext): Command {
         );
       }
     });
+  cmd
+    .command('suggest')
+    .description(
+      'per-asset thresholds from operator verdicts and ground truth, with the alert count and recall each would have given on a past period (stored scores re-run through the alert policy)',
+    )
+    .option('--stream <stream>', 'sensors or orders', 'sensors')
+    .requiredOption('--from <when>', 'start of the past period: ISO time or epoch ms')
+    .option('--to <when>', 'end of the period ("now", ISO time or epoch ms)', 'now')
+    .option('--asset <asset>', 'one asset only')
+    .option('--truth-run <runId>', 'ground truth of one simulator run only')
+    .option('--changes-only', 'list only assets whose suggested threshold differs')
+    .option('--json', 'one JSON object per asset')
+    .action(
+      async (o: {
+        stream: string;
+        from: string;
+        to: string;
+        asset?: string;
+        truthRun?: string;
+        changesOnly?: boolean;
+        json?: boolean;
+      }) => {
+        const now = Date.now();
+        const from = parseWhen(o.from, now, '--from');
+        const to = parseWhen(o.to, now, '--to');
+        if (to <= from) throw cliError('VIGIL_CLI_USAGE', { detail: '--to must be after --from' });
+        const config = ctx.config();
+        const policy = alertPolicyFromConfig(`${o.stream}-default`, config.alerts);
+        const histories = await withClickHouse(ctx, (ch) =>
+          loadAssetHistories(ch, {
+            stream: o.stream,
+            from,
+            to,
+            ...(o.asset ? { key: o.asset } : {}),
+            ...(o.truthRun ? { groundTruthRunId: o.truthRun } : {}),
+          }),
+        );
+        const suggestions = histories
+          .map((h) => suggestThreshold(h, policy))
+          .filter((s) => !o.changesOnly || s.suggestedThreshold !== s.currentThreshold);
+        for (const s of suggestions) ctx.out.write(o.json ? `${JSON.stringify(s)}\n` : describeSuggestion(s));
+        if (!o.json && histories.length === 0) ctx.out.write('no stored production scores in the period\n');
+        if (!o.json && suggestions.some((s) => s.suggestedThreshold !== s.currentThreshold)) {
+          ctx.out.write('apply one with: vigil thresholds set <asset> <threshold> --reason "..."\n');
+        }
+      },
+    );
   return cmd;
+}
+
+function describeSuggestion(s: ThresholdSuggestion): string {
+  const pct = (r: number | null) => (r === null ? 'n/a' : `${Math.round(r * 100)}%`);
+  const sign = s.alertCountChange > 0 ? '+' : '';
+  return `${s.key.padEnd(16)} ${String(s.currentThreshold).padStart(8)} -> ${String(s.suggestedThreshold).padEnd(8)} alerts ${s.current.alerts} -> ${s.suggested.alerts} (${sign}${s.alertCountChange}), false ${s.current.falseAlerts} -> ${s.suggested.falseAlerts}, recall ${pct(s.recallBefore)} -> ${pct(s.recallAfter)}: ${s.reason}\n`;
 }
