@@ -41,25 +41,11 @@ ENV NODE_ENV=production \
     VIGIL_API_HOST=0.0.0.0 \
     VIGIL_MONITOR_METRICS_HOST=0.0.0.0
 WORKDIR /app
+# Sources: the whole build context minus what .dockerignore leaves out (tests, docs, bench, tooling, secrets), so
+# a new source folder ships without editing this file (tests/unit/deploy-image.test.ts checks that every folder the
+# CLI imports is in the context). Then the production node_modules and the built UI from their stages.
+COPY --chown=root:root . ./
 COPY --from=deps --chown=root:root /app/node_modules ./node_modules
-COPY --chown=root:root package.json tsconfig.json ./
-COPY --chown=root:root bin ./bin
-COPY --chown=root:root cli ./cli
-COPY --chown=root:root core ./core
-COPY --chown=root:root adapters ./adapters
-COPY --chown=root:root stack ./stack
-COPY --chown=root:root schemas ./schemas
-COPY --chown=root:root clickhouse ./clickhouse
-COPY --chown=root:root producers ./producers
-COPY --chown=root:root stream-processors ./stream-processors
-COPY --chown=root:root serving ./serving
-COPY --chown=root:root registry ./registry
-COPY --chown=root:root monitoring ./monitoring
-COPY --chown=root:root evaluation ./evaluation
-COPY --chown=root:root replay ./replay
-COPY --chown=root:root training/export ./training/export
-COPY --chown=root:root models ./models
-COPY --chown=root:root deploy/healthcheck.mjs ./deploy/healthcheck.mjs
 COPY --from=ui --chown=root:root /app/serving/ui/dist ./serving/ui/dist
 # The code is root-owned and read-only for the process; only the data directory (model store) is writable.
 RUN mkdir -p /var/lib/vigil/models && chown -R node:node /var/lib/vigil

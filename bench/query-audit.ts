@@ -50,8 +50,8 @@ function concrete(sql: string): string {
     )
     .replaceAll('$__fromTime', from)
     .replaceAll('$__toTime', to)
-    .replaceAll('${asset}', ASSET)
-    .replaceAll('${model}', MODEL_NAME);
+    .replaceAll(/\$\{asset\}/g, ASSET)
+    .replaceAll(/\$\{model\}/g, MODEL_NAME);
 }
 
 function dashboardQueries(): Audited[] {

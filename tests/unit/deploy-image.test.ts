@@ -37,14 +37,25 @@ function foldersImportedByCli(): Set<string> {
   return new Set([...seen].map((f) => relative(root, f).split('/')[0] as string));
 }
 
-/** Folders named by COPY lines of the runtime stage (`COPY <src> ./<dst>`). */
-function copiedFolders(text: string): Set<string> {
-  const runtime = text.slice(text.lastIndexOf('FROM '));
-  return new Set(
-    [...runtime.matchAll(/^COPY (?:--chown=\S+ )?(?!--from)(\S+)/gm)].map(
-      (m) => (m[1] as string).split('/')[0] as string,
-    ),
-  );
+/**
+ * Whether .dockerignore leaves a top-level path out of the build context. Handles the forms the file uses: a name,
+ * `dir/*` with `!dir/file` exceptions, and `**` + `/name` for any depth (later lines win, as in Docker).
+ */
+function ignoredByDocker(path: string): boolean {
+  let ignored = false;
+  for (const raw of readRepoFile('.dockerignore').split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const negate = line.startsWith('!');
+    const pattern = negate ? line.slice(1) : line;
+    const matches =
+      pattern === path ||
+      path.startsWith(`${pattern}/`) ||
+      (pattern.endsWith('/*') && path.startsWith(pattern.slice(0, -1))) ||
+      (pattern.startsWith('**/') && path.split('/').includes(pattern.slice(3)));
+    if (matches) ignored = !negate;
+  }
+  return ignored;
 }
 
 describe('Dockerfile (every role)', () => {
@@ -60,12 +71,17 @@ describe('Dockerfile (every role)', () => {
     expect(readRepoFile('bin/vigil.js')).toContain("from 'tsx/esm/api'");
   });
 
-  it('copies every folder the CLI imports, the migrations, schemas, default models and the built UI', () => {
-    const copied = copiedFolders(dockerfile);
-    const needed = [...foldersImportedByCli(), 'bin', 'clickhouse', 'schemas', 'models'];
-    expect(needed.filter((f) => !copied.has(f))).toEqual([]);
-    expect(dockerfile).toMatch(/COPY --from=ui .*serving\/ui\/dist/);
-    expect(readRepoFile('.dockerignore')).toMatch(/^serving\/ui\/dist$/m); // built in the image, never copied stale
+  it('ships every folder the CLI imports, the migrations, schemas, default models and the built UI', () => {
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf('FROM '));
+    expect(runtime).toMatch(/^COPY --chown=root:root \. \.\/$/m);
+    const needed = [...foldersImportedByCli(), 'bin', 'clickhouse', 'schemas', 'models', 'deploy/healthcheck.mjs'];
+    expect(needed.filter(ignoredByDocker)).toEqual([]);
+    expect(runtime).toMatch(/COPY --from=ui .*serving\/ui\/dist/);
+    expect(runtime).toMatch(/COPY --from=deps .*node_modules/);
+    // Built in their stages, never copied stale from a developer's tree; never a secret or the git history.
+    for (const path of ['serving/ui/dist', 'node_modules', 'secrets', '.env', '.git', '.vigil', 'tests']) {
+      expect(ignoredByDocker(path), path).toBe(true);
+    }
   });
 
   it('runs as the unprivileged node user with a healthcheck and the vigil entrypoint', () => {
@@ -85,8 +101,8 @@ describe('Dockerfile (every role)', () => {
   it('keeps the training image on the lock file of training/ and the same CLI', () => {
     expect(trainingDockerfile).toContain('bash training/setup.sh');
     expect(trainingDockerfile).toContain('ENTRYPOINT ["node", "bin/vigil.js"]');
-    const copied = copiedFolders(trainingDockerfile);
-    expect([...foldersImportedByCli(), 'training'].filter((f) => !copied.has(f))).toEqual([]);
+    expect(trainingDockerfile).toMatch(/^COPY \. \.\/$/m);
+    expect(['training', 'training/requirements.lock', 'training/setup.sh'].filter(ignoredByDocker)).toEqual([]);
   });
 });
 
