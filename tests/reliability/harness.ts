@@ -8,7 +8,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { ClickHouse } from '../../adapters/clickhouse/index.js';
 import { createKafkaClient } from '../../adapters/kafka/client.js';
 import { createEventCodec } from '../../adapters/kafka/event-codec.js';
-import { createLogger } from '../../adapters/logger.js';
+import { createLogger, type Logger } from '../../adapters/logger.js';
 import { createMetricsRegistry, type Registry } from '../../adapters/metrics.js';
 import { readCard } from '../../adapters/onnx/index.js';
 import { createRegistryClient } from '../../adapters/registry/client.js';
@@ -64,12 +64,17 @@ export interface RunningProcessor {
   paused(): Promise<number>;
 }
 
-export function sensorProcessor(config: Config, clickhouse: ClickHouse, groupId: string): RunningProcessor {
+export function sensorProcessor(
+  config: Config,
+  clickhouse: ClickHouse,
+  groupId: string,
+  logger: Logger = silent,
+): RunningProcessor {
   const metrics = createMetricsRegistry();
   const processor = new StreamProcessor({
     stream: 'sensors',
     config,
-    logger: silent,
+    logger,
     clickhouse,
     metrics,
     models: directoryModelSource('models', async (dir) => (await readCard(dir)).version),
@@ -186,6 +191,21 @@ export class CuttableProxy {
     this.down();
     await new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
   }
+}
+
+/** Least-squares slope of `ys` over `xs` (per unit of x). */
+export function slope(xs: readonly number[], ys: readonly number[]): number {
+  const n = xs.length;
+  if (n < 2) return 0;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < n; i++) {
+    num += ((xs[i] as number) - mx) * ((ys[i] as number) - my);
+    den += ((xs[i] as number) - mx) ** 2;
+  }
+  return den === 0 ? 0 : num / den;
 }
 
 /** One line of the figures docs/reliability.md reports. */
