@@ -5,6 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import { rawTableOf } from '../adapters/clickhouse/raw-tables.js';
 import type { Config } from '../core/config/index.js';
+import { catalogueWith, type RegisteredAssetType } from '../core/plant/asset-type-catalogue.js';
 import { type StreamName, streamScoringFromConfig } from '../core/scoring/index.js';
 import { type ChunkInput, type ChunkOutput, scoreChunk } from './chunk-scorer.js';
 import { replayError } from './errors.js';
@@ -23,9 +24,13 @@ export async function openChunkCompute(
   config: Config,
   models: readonly ModelChoice[],
   workers: number,
+  /** Asset types registered by imports, beside the plant's. */
+  assetTypes: readonly RegisteredAssetType[] = [],
 ): Promise<ChunkCompute> {
-  if (workers <= 0) return inProcess(stream, config, models);
-  const threads = await Promise.all(Array.from({ length: workers }, () => startWorker({ stream, config, models })));
+  if (workers <= 0) return inProcess(stream, config, models, assetTypes);
+  const threads = await Promise.all(
+    Array.from({ length: workers }, () => startWorker({ stream, config, models, assetTypes })),
+  );
   const idle = [...threads];
   const waiting: ((thread: WorkerThread) => void)[] = [];
   const acquire = () =>
@@ -49,7 +54,7 @@ export async function openChunkCompute(
         if (thread.alive) release(thread);
         else {
           // A dead thread is replaced, so one crash costs one chunk attempt, not a slot.
-          startWorker({ stream, config, models }).then(release, () => undefined);
+          startWorker({ stream, config, models, assetTypes }).then(release, () => undefined);
         }
       }
     },
@@ -59,8 +64,13 @@ export async function openChunkCompute(
   };
 }
 
-async function inProcess(stream: StreamName, config: Config, models: readonly ModelChoice[]): Promise<ChunkCompute> {
-  const scoring = streamScoringFromConfig(stream, config);
+async function inProcess(
+  stream: StreamName,
+  config: Config,
+  models: readonly ModelChoice[],
+  assetTypes: readonly RegisteredAssetType[],
+): Promise<ChunkCompute> {
+  const scoring = streamScoringFromConfig(stream, config, catalogueWith(assetTypes));
   const loaded = await loadModels(models, scoring.definition);
   const deps = {
     definition: scoring.definition,

@@ -8,12 +8,15 @@
  * insert outputs -> checkpoint. A failed chunk is retried (jittered backoff, retriable errors only) from its
  * start; its rows replace themselves, so a retry or a resumed run never duplicates.
  */
+
+import { storedAssetTypes } from '../adapters/clickhouse/asset-types.js';
 import type { ClickHouse } from '../adapters/clickhouse/index.js';
 import { rawTableOf } from '../adapters/clickhouse/raw-tables.js';
 import type { Row } from '../adapters/clickhouse/types.js';
 import type { Logger } from '../adapters/logger.js';
 import type { Config } from '../core/config/index.js';
 import { describeError } from '../core/errors.js';
+import { catalogueWith } from '../core/plant/asset-type-catalogue.js';
 import { DEFAULT_RETRY, withRetry } from '../core/retry.js';
 import { streamScoringFromConfig } from '../core/scoring/index.js';
 import { type ChunkCheckpoint, ReplayCheckpoints, type RunRecord } from './checkpoints.js';
@@ -82,7 +85,9 @@ export async function runReplay(o: ReplayJobOptions): Promise<ReplaySummary> {
   const now = o.now ?? Date.now;
   const { spec, tuning } = o;
   const log = o.logger.child({ component: 'replay', stream: spec.stream, runId: spec.runId });
-  const scoring = streamScoringFromConfig(spec.stream, o.config);
+  // Asset types registered by imports score like the plant's (the same catalogue the live processor has).
+  const assetTypes = await storedAssetTypes(o.ch);
+  const scoring = streamScoringFromConfig(spec.stream, o.config, catalogueWith(assetTypes));
   const source = new RawSource(o.ch, rawTableOf(spec.stream));
   const checkpoints = new ReplayCheckpoints(o.ch);
   const started = now();
@@ -142,7 +147,7 @@ export async function runReplay(o: ReplayJobOptions): Promise<ReplaySummary> {
   });
   o.onProgress?.(progress());
 
-  const compute = await openChunkCompute(spec.stream, o.config, o.models, tuning.workers);
+  const compute = await openChunkCompute(spec.stream, o.config, o.models, tuning.workers, assetTypes);
   let failure: unknown;
   try {
     const queue = [...pending];

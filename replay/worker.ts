@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { rawTableOf } from '../adapters/clickhouse/raw-tables.js';
 import type { Config } from '../core/config/index.js';
 import { describeError, isVigilError } from '../core/errors.js';
+import { catalogueWith, type RegisteredAssetType } from '../core/plant/asset-type-catalogue.js';
 import { type StreamName, streamScoringFromConfig } from '../core/scoring/index.js';
 import { type ChunkInput, scoreChunk } from './chunk-scorer.js';
 import { loadModels, type ModelChoice } from './models.js';
@@ -15,6 +16,8 @@ export interface WorkerInit {
   readonly stream: StreamName;
   readonly config: Config;
   readonly models: readonly ModelChoice[];
+  /** Asset types registered by imports, beside the plant's. */
+  readonly assetTypes: readonly RegisteredAssetType[];
 }
 
 export type WorkerReply =
@@ -33,7 +36,7 @@ const failure = (error: unknown): WorkerReply => ({
 });
 
 try {
-  const scoring = streamScoringFromConfig(init.stream, init.config);
+  const scoring = streamScoringFromConfig(init.stream, init.config, catalogueWith(init.assetTypes));
   const models = await loadModels(init.models, scoring.definition);
   const deps = {
     definition: scoring.definition,

@@ -6,6 +6,7 @@
  * at-least-once and carry their ids (inferenceId, alertId, source coordinates) for consumers to deduplicate.
  */
 import type { Message, Producer } from 'kafkajs';
+import { type AssetTypeRow, assetTypeRow } from '../adapters/clickhouse/asset-types.js';
 import type { ClickHouse } from '../adapters/clickhouse/index.js';
 import { alertRow, deadLetterRow, featureRow, inferenceRow } from '../adapters/clickhouse/rows.js';
 import type { Row } from '../adapters/clickhouse/types.js';
@@ -13,7 +14,6 @@ import { toKafkaError } from '../adapters/kafka/kafka-errors.js';
 import type { Alert, DeadLetter, Inference } from '../core/events/types.js';
 import type { FeatureRow } from '../core/scoring/index.js';
 import type { TopicSpec } from '../core/topics.js';
-import { type AssetTypeRow, assetTypeRow } from './asset-types.js';
 
 export interface Encoder<T> {
   encode(value: T): Buffer;

@@ -26,7 +26,7 @@ export class PartitionState<E> {
       runtime.alertPolicy,
       alertRules ? { alertRules } : {},
     );
-    this.tracker = new RestoreTracker(runtime.retentionMs);
+    this.tracker = new RestoreTracker(runtime.restoreSpanMs);
   }
 
   /** Accounts a processed batch's accepted items in the tracker and forgets idle keys. */

@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
+import { type AssetTypeRow, loadAssetTypes } from '../adapters/clickhouse/asset-types.js';
 import type { ClickHouse } from '../adapters/clickhouse/index.js';
 import { createKafkaClient } from '../adapters/kafka/client.js';
 import { createEventCodec } from '../adapters/kafka/event-codec.js';
@@ -27,7 +28,6 @@ import type { AssetTypeCatalogue } from '../core/plant/asset-type-catalogue.js';
 import { DEFAULT_RETRY, withRetry } from '../core/retry.js';
 import type { AlertRules, PipelineItem, ScoredBatch, ScoringModel, StreamName } from '../core/scoring/index.js';
 import { topicsFromConfig } from '../core/topics.js';
-import { type AssetTypeRow, loadAssetTypes } from './asset-types.js';
 import { BatchLifecycle } from './batch-lifecycle.js';
 import { decodeCheckpoint, encodeCheckpointMetadata } from './checkpoint.js';
 import { LiveModels, type ModelSource } from './live-models.js';

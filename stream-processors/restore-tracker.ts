@@ -2,7 +2,8 @@
  * Where to rebuild a partition's open windows from after a restart or a rebalance (the `restoreFrom` committed
  * with each offset, see checkpoint.ts). Pure.
  *
- * Every retained event of key k has a time > max_k − R (R = longest window + lateness, the engine's retention).
+ * Every retained event of key k has a time > max_k − R (R: the restore span, two longest windows + lateness, so
+ * the rebuilt running sums go through a recompute over a complete window before the restart point).
  * With L = min over live keys of (max_k − R), no retained event is older than L, so the first processed batch
  * whose newest event is newer than L starts the range to replay. Batches wholly at or before L are forgotten for
  * good: later keys cannot need them (their events come after). Keys idle for longer than R behind the partition's

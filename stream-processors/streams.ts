@@ -26,6 +26,12 @@ export interface StreamRuntime<E> {
   readonly alertPolicy: AlertPolicyConfig;
   /** Longest window + allowed lateness: how far back a key's state reaches. */
   readonly retentionMs: number;
+  /**
+   * How far back a restart replays a key: two longest windows + lateness. Running sums are recomputed when event
+   * time enters a new window-length period (core/features/key-state.ts); replaying this far guarantees such a
+   * recompute over a complete window before the restart point, after which the state is bit-identical.
+   */
+  readonly restoreSpanMs: number;
   /** Sensors: the asset types known (plant + registered by imports); undefined for orders. */
   readonly assetTypes?: AssetTypeCatalogue;
 }
@@ -53,6 +59,7 @@ export function streamRuntime(
       validate: (r, receivedAt) => validateReading(r, receivedAt, catalogue, { maxFutureSkewMs: skew }),
       alertPolicy: scoring.alertPolicy,
       retentionMs: scoring.retentionMs,
+      restoreSpanMs: 2 * scoring.retentionMs - scoring.allowedLatenessMs,
       assetTypes,
     };
     return runtime as StreamRuntime<SensorReading | Order>;
@@ -67,6 +74,7 @@ export function streamRuntime(
     validate: (o, receivedAt) => validateOrder(o, receivedAt, skew),
     alertPolicy: scoring.alertPolicy,
     retentionMs: scoring.retentionMs,
+    restoreSpanMs: 2 * scoring.retentionMs - scoring.allowedLatenessMs,
   };
   return runtime as StreamRuntime<SensorReading | Order>;
 }

@@ -21,6 +21,7 @@ import {
   openModelRegistry,
   registryError,
 } from '../../registry/index.js';
+import { knownAssetTypes } from '../asset-types.js';
 import type { CliContext } from '../context.js';
 import { cliError } from '../errors.js';
 
@@ -44,7 +45,16 @@ export async function openRegistryFromContext(ctx: CliContext): Promise<OpenedRe
     brokers: config.kafka.brokers,
     logger,
   });
-  const registry = openModelRegistry({ ch, kafka, schemaRegistry, config, logger, announcer });
+  const assetTypes = await knownAssetTypes(ctx, ch);
+  const registry = openModelRegistry({
+    ch,
+    kafka,
+    schemaRegistry,
+    config,
+    logger,
+    announcer,
+    channelNamesOf: (t) => assetTypes.channelNames(t),
+  });
   return {
     registry,
     ch,

@@ -29,8 +29,16 @@ export interface EngineCounters {
   recomputes: number;
 }
 
-/** Sums are recomputed from the buffer when the base is older than this many window lengths (drift, overflow). */
-const REBASE_AFTER_WINDOWS = 2;
+/**
+ * When running sums are recomputed from the buffer (bounding add/subtract drift): whenever an event's time enters a
+ * new period of the window's length on the epoch grid (floor(t / W) changes). The trigger depends on event times
+ * only, never on where a key's history started, so a state rebuilt from the last longest-window-plus-lateness of
+ * events (processor restart, replay) recomputes at the same events as an uninterrupted run and matches it bit for
+ * bit from its first recompute on.
+ */
+function crossesPeriod(previous: number, t: number, windowMs: number): boolean {
+  return Math.floor(t / windowMs) !== Math.floor(previous / windowMs);
+}
 
 export class KeyState {
   readonly buf: EventBuffer;
@@ -82,6 +90,7 @@ export class KeyState {
     const W = layout.windowCount;
     const pos = buf.append(t, id, values);
     this.ids.add(id);
+    const previous = this.maxTime;
     this.maxTime = t;
     for (let w = 0; w < W; w++) {
       const cut = t - layout.windowsMs[w]!;
@@ -89,11 +98,7 @@ export class KeyState {
       while (s < pos && buf.time(s) <= cut) this.removeEvent(w, s++);
       this.start[w] = s;
       const total = pos - s;
-      if (
-        total === 0 ||
-        t - this.base[w]! > REBASE_AFTER_WINDOWS * layout.windowsMs[w]! ||
-        this.removals[w]! > 2 * total + 64
-      ) {
+      if (total === 0 || crossesPeriod(previous, t, layout.windowsMs[w]!)) {
         if (total > 0) counters.recomputes++;
         this.recompute(w, s, pos, t);
       }

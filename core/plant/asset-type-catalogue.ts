@@ -46,3 +46,15 @@ export class AssetTypeCatalogue {
     return [...this.#registered].map(([assetType, specs]) => ({ assetType, channels: specs.map((s) => s.name) }));
   }
 }
+
+export interface RegisteredAssetType {
+  readonly assetType: string;
+  readonly channels: readonly string[];
+}
+
+/** A catalogue of the plant's types plus registered ones (worker threads rebuild theirs from these rows). */
+export function catalogueWith(registered: readonly RegisteredAssetType[], plant?: Plant): AssetTypeCatalogue {
+  const catalogue = new AssetTypeCatalogue(plant);
+  for (const r of registered) catalogue.register(r.assetType, r.channels);
+  return catalogue;
+}
