@@ -1,5 +1,5 @@
 /** Structured logging: one root pino logger per process, a child per component. Secrets are redacted by path. */
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 
 export type { Logger };
 
