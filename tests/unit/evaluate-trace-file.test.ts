@@ -15,7 +15,7 @@ describe('saved evaluation traces', () => {
     const trace = new ScoreTrace();
     // Float32-exact scores (the ONNX output type) with a burst that opens and closes an alert on key A.
     const scores = [0.25, 2, 2, 2, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.125];
-    scores.forEach((s, i) => trace.add('A', 1_000 * i, s, 1));
+    for (const [i, s] of scores.entries()) trace.add('A', 1_000 * i, s, 1);
     trace.add('B', 500, 0.75, 0.5);
     const faults = [{ key: 'A', kind: 'spike', start: 1_000, end: 3_000 }];
     const path = join(dir, 'run.trace');

@@ -196,7 +196,11 @@ describe('fuzz: Avro decode path', () => {
 
   it('huge maps: a corrupt item count is UNDECODABLE without allocating it; a real 20 000-channel map decodes', async () => {
     const codec = sensorCodec();
-    const base = { ...(await codec.decode(Buffer.from(codec.encode(fc.sample(reading, 1)[0]!)))), channels: {}, quality: [] };
+    const base = {
+      ...(await codec.decode(Buffer.from(codec.encode(fc.sample(reading, 1)[0]!)))),
+      channels: {},
+      quality: [],
+    };
     const empty = Buffer.from(codec.encode(base));
     // channels is the map before the quality array: an empty map is the single byte 0, then quality (0 = empty).
     const mapAt = empty.length - 2;

@@ -16,7 +16,9 @@ describe('generated Grafana files', () => {
   const generated = allDashboards();
 
   it('commits exactly what the code generates (run `npm run dashboards` after changing monitoring/grafana/)', () => {
-    const committed = readdirSync(new URL('dashboards/', GRAFANA)).filter((f) => f.endsWith('.json')).sort();
+    const committed = readdirSync(new URL('dashboards/', GRAFANA))
+      .filter((f) => f.endsWith('.json'))
+      .sort();
     expect(committed).toEqual(generated.map((g) => g.file).sort());
     for (const { file, dashboard } of generated) {
       expect(readFileSync(new URL(`dashboards/${file}`, GRAFANA), 'utf8'), file).toBe(dashboardJson(dashboard));
@@ -40,7 +42,9 @@ describe('generated Grafana files', () => {
 
   it('uses only metric names from docs/metrics.md', () => {
     const exprs = generated.flatMap(({ dashboard }) =>
-      (dashboard.panels ?? []).flatMap((p) => ((p as { targets?: { expr?: string }[] }).targets ?? []).map((t) => t.expr ?? '')),
+      (dashboard.panels ?? []).flatMap((p) =>
+        ((p as { targets?: { expr?: string }[] }).targets ?? []).map((t) => t.expr ?? ''),
+      ),
     );
     exprs.push(...GRAFANA_RULES.flatMap((r) => ('expr' in r.query ? [r.query.expr] : [])));
     const used = new Set(exprs.flatMap(metricsIn));
