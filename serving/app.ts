@@ -15,6 +15,7 @@ import type { ServingContext } from './context.js';
 import { errorBodySchema, installErrorHandler } from './error-handler.js';
 import { servingError } from './errors.js';
 import type { Permission } from './permissions.js';
+import { alertWorkflowPlugin } from './plugins/alert-workflow.js';
 import { alertsPlugin } from './plugins/alerts.js';
 import { assetsPlugin } from './plugins/assets.js';
 import { auditHook, auditPlugin } from './plugins/audit.js';
@@ -122,6 +123,7 @@ export async function buildApp(ctx: ServingContext): Promise<FastifyInstance> {
     scorePlugin,
     inferencesPlugin,
     alertsPlugin,
+    alertWorkflowPlugin,
     assetsPlugin,
     deadLettersPlugin,
     modelsPlugin,

@@ -14,6 +14,10 @@ export const PERMISSIONS = {
   score: ['viewer', 'operator', 'admin'],
   /** Acknowledge or resolve an alert with a verdict. */
   'alerts.act': ['operator', 'admin'],
+  /** Set or clear alert threshold overrides by asset type / asset (audited). */
+  'thresholds.change': ['admin'],
+  /** Declare or end maintenance windows (alerts of the asset are suppressed meanwhile). */
+  'maintenance.change': ['operator', 'admin'],
   /** Re-publish a dead letter's original bytes to its source topic. */
   'dead-letters.replay': ['operator', 'admin'],
   /** Promote, shadow or roll back model versions. */

@@ -60,7 +60,14 @@ describe('API keys', () => {
 describe('permission table', () => {
   it('gives viewers read and score only, operators alert and dead-letter actions, admins everything', () => {
     expect(permissionsOf('viewer')).toEqual(['read', 'score', 'self']);
-    expect(permissionsOf('operator')).toEqual(['read', 'score', 'alerts.act', 'dead-letters.replay', 'self']);
+    expect(permissionsOf('operator')).toEqual([
+      'read',
+      'score',
+      'alerts.act',
+      'maintenance.change',
+      'dead-letters.replay',
+      'self',
+    ]);
     expect(permissionsOf('admin')).toEqual(Object.keys(PERMISSIONS));
     expect(permissionsOf('ingest')).toEqual(['ingest', 'self']);
   });
