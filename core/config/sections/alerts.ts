@@ -23,14 +23,16 @@ export const alerts = section(
   {
     k: option({
       env: 'VIGIL_ALERT_K',
-      default: '3',
+      // Tuned with `vigil evaluate` (evaluation/README.md): 30 of 60 (~30-60 s at 1-2 Hz) instead of 3 of 5 cut
+      // false alerts by 44% on a held-out seed at the same event recall; gross deviations open via OPEN_RATIO.
+      default: '30',
       doc: 'An alert opens when at least K of the last N scores of a key exceed the threshold.',
       schema: positiveInt,
     }),
-    n: option({ env: 'VIGIL_ALERT_N', default: '5', doc: 'See VIGIL_ALERT_K (N <= 1000).', schema: positiveInt }),
+    n: option({ env: 'VIGIL_ALERT_N', default: '60', doc: 'See VIGIL_ALERT_K (N <= 1000).', schema: positiveInt }),
     openRatio: option({
       env: 'VIGIL_ALERT_OPEN_RATIO',
-      default: '0',
+      default: '3',
       doc: 'One score at least this many times its threshold (score/threshold ratio) opens an alert at once, without K of N; 0 turns it off.',
       schema: z.coerce
         .number({ message: 'must be 0 (off) or a ratio > 1' })
@@ -38,7 +40,7 @@ export const alerts = section(
     }),
     closeAfter: option({
       env: 'VIGIL_ALERT_CLOSE_AFTER',
-      default: '5',
+      default: '60',
       doc: 'An alert closes after this many consecutive scores below threshold - hysteresis * |threshold|.',
       schema: positiveInt,
     }),
@@ -50,7 +52,7 @@ export const alerts = section(
     }),
     cooldownMs: option({
       env: 'VIGIL_ALERT_COOLDOWN',
-      default: '5m',
+      default: '15m',
       doc: 'Event time after a close during which no new alert opens for the same key.',
       schema: durationMs,
     }),
