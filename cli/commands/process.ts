@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { createClickHouse } from '../../adapters/clickhouse/index.js';
 import { createMetricsRegistry, serveMetrics } from '../../adapters/metrics.js';
 import { liveAlertRulesFor } from '../../alert-workflow/index.js';
+import { NotificationRelay } from '../../alert-workflow/notification-relay.js';
 import { AssetTypeCatalogue } from '../../core/plant/asset-type-catalogue.js';
 import { assetTypes } from '../../core/plant/catalogue.js';
 import type { StreamName } from '../../core/scoring/index.js';
@@ -57,13 +58,17 @@ export function registerProcess(program: Command, ctx: CliContext): void {
       });
       // Listening before start: a SIGTERM while starting still stops cleanly once started.
       const signalled = untilSignal(stopped.signal);
+      // Webhook notifications (VIGIL_WEBHOOK_URL) ride along with processors: one consumer group shares the work.
+      const notifier = config.alertWorkflow.webhookUrl ? new NotificationRelay({ config, logger, metrics }) : undefined;
       try {
         await processor.start();
+        await notifier?.start();
         ctx.out.write(
           `processing ${o.stream}; metrics at http://${config.api.host}:${config.processor.metricsPort}/metrics (Ctrl-C stops)\n`,
         );
         await signalled;
       } finally {
+        await notifier?.stop();
         await processor.stop();
         server.close();
         await clickhouse.close();
