@@ -26,7 +26,11 @@ export interface LiveAlertRulesOptions {
   readonly onRefreshed?: (counts: { overrides: number; windows: number }) => void;
 }
 
-const DEFAULT_LOOKBACK_MS = 30 * 24 * 3600_000;
+/**
+ * Windows that ended longer ago than this (wall clock) are not loaded. Generous on purpose: event time can lag wall
+ * time (backfills, restores of older partitions), and the table holds a few rows per asset and year.
+ */
+const DEFAULT_LOOKBACK_MS = 400 * 24 * 3600_000;
 
 export class LiveAlertRules implements AlertRules {
   readonly #o: LiveAlertRulesOptions;
