@@ -62,6 +62,8 @@ export const NON_VIGIL_ENV: Readonly<Record<string, string>> = {
   NODE_ENV: 'set by the image; Node libraries read it',
   NODE_OPTIONS: 'heap size of the Node runtime (--max-old-space-size)',
   MLFLOW_TRACKING_URI: 'read by the Python trainer (training/README.md), not by Vigil',
+  NODE_EXTRA_CA_CERTS:
+    'a private CA for TLS to Kafka, the registry or ClickHouse (Node reads it at start; tested in deploy-kafka-sasl)',
 };
 
 /** Problems with one variable name of a Vigil container (empty when it is known). */
