@@ -10,7 +10,7 @@ import { waitFor } from '../helpers/wait.js';
 import { auth, openServingFixture, pumpReadings, type ServingFixture } from './serving-fixture.js';
 
 interface RouteCase {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   readonly url: string;
   /** The route pattern it exercises (fastify's routeOptions.url). */
   readonly route: string;
@@ -105,6 +105,48 @@ const CASES: RouteCase[] = [
   ),
   { method: 'GET', url: '/v1/audit', route: '/v1/audit', permission: 'audit.read', ok: 200 },
   { method: 'POST', url: '/v1/ingest', route: '/v1/ingest', permission: 'ingest', body: { readings }, ok: 503 },
+  // Alert workflow (serving/plugins/alert-workflow.ts)
+  { method: 'GET', url: '/v1/thresholds', route: '/v1/thresholds', permission: 'read', ok: 200 },
+  { method: 'GET', url: '/v1/thresholds/history', route: '/v1/thresholds/history', permission: 'read', ok: 200 },
+  {
+    method: 'PUT',
+    url: '/v1/thresholds/asset/pump-x',
+    route: '/v1/thresholds/:level/:target',
+    permission: 'thresholds.change',
+    body: { threshold: 3, reason: 'access test' },
+    ok: 200,
+  },
+  {
+    method: 'DELETE',
+    url: '/v1/thresholds/asset/pump-x?reason=access%20test',
+    route: '/v1/thresholds/:level/:target',
+    permission: 'thresholds.change',
+    ok: 200,
+  },
+  { method: 'GET', url: '/v1/maintenance-windows', route: '/v1/maintenance-windows', permission: 'read', ok: 200 },
+  {
+    method: 'POST',
+    url: '/v1/maintenance-windows',
+    route: '/v1/maintenance-windows',
+    permission: 'maintenance.change',
+    body: { assetId: 'pump-x', endsAt: Date.now() + 3_600_000, reason: 'access test' },
+    ok: 201,
+  },
+  {
+    method: 'POST',
+    url: '/v1/maintenance-windows/nope/end',
+    route: '/v1/maintenance-windows/:windowId/end',
+    permission: 'maintenance.change',
+    ok: 404,
+  },
+  {
+    method: 'GET',
+    url: '/v1/alerts/nope/explanation',
+    route: '/v1/alerts/:alertId/explanation',
+    permission: 'read',
+    ok: 404,
+  },
+  { method: 'GET', url: '/v1/alert-quality', route: '/v1/alert-quality', permission: 'read', ok: 200 },
 ];
 
 function multipart(text: string) {
