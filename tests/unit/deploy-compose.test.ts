@@ -169,6 +169,10 @@ describe('docker-compose.yml: Vigil services', () => {
     for (const [name, s] of vigilServices.filter(([n]) => n !== 'migrate')) {
       expect(s.volumes, name).toContain('vigil-models:/var/lib/vigil/models');
     }
+    // The no-regression gate of a promotion (API) re-scores the candidate's training snapshot (trainer writes it).
+    for (const name of ['api', 'trainer']) {
+      expect(compose.services[name]?.volumes, name).toContain('vigil-datasets:/var/lib/vigil/datasets');
+    }
   });
 });
 

@@ -197,6 +197,15 @@ describe.skipIf(kustomize === undefined)('Kubernetes manifests (deploy/kubernete
     expect(service?.spec?.ports?.[0]?.port).toBe(Number(defaultOf('VIGIL_API_PORT')));
   });
 
+  it('mounts the model store and the training snapshots where the registry looks for them', () => {
+    for (const r of workloads(production).filter((x) => x.metadata.name !== 'vigil-migrate')) {
+      const mounts = containerOf(r).volumeMounts ?? [];
+      for (const path of ['/var/lib/vigil/models', '/var/lib/vigil/datasets']) {
+        expect(mounts.find((m) => m.mountPath === path)?.name, `${r.metadata.name}: ${path}`).toBe('models');
+      }
+    }
+  });
+
   it('runs every pod as non-root with a read-only root filesystem', () => {
     for (const r of workloads(production)) {
       expect(r.spec?.template?.spec.securityContext?.runAsNonRoot, r.metadata.name).toBe(true);
