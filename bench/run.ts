@@ -18,9 +18,9 @@ import { type BenchEnv, openBenchEnv } from './lib/bench-env.js';
 import { encodeReadings, fillTopic, readingCodec, simulatedReadings } from './lib/dataset.js';
 import { machineDetails } from './lib/machine.js';
 import { type BenchReport, renderReport } from './lib/report.js';
+import { scaleSvg } from './lib/scale-plot.js';
 import { processorRows } from './lib/scored-rows.js';
 import { ratioOf, repeat, type Summary, summarize } from './lib/stats.js';
-import { renderSvg } from './lib/svg-plot.js';
 import { consumerPerformance, producerPerformance } from './suites/broker-perf.js';
 import { rawConsumeRate } from './suites/consume.js';
 import { runExternal } from './suites/external.js';
@@ -29,7 +29,7 @@ import { onnxRates } from './suites/onnx.js';
 import { quixRate, setupPeer } from './suites/peer.js';
 import { pipelineRate } from './suites/pipeline.js';
 import { bareSendBatchRate, publisherRate } from './suites/publish.js';
-import { scaleRun } from './suites/scale.js';
+import { fullWindowEstimates, scaleRun } from './suites/scale.js';
 import { batchedSinkRate, bulkInsertRate, rowCount } from './suites/sink.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -212,7 +212,7 @@ async function main(): Promise<void> {
     // What one fetched batch holds: maxBatchBytes per partition over the record size on the wire (~70 B framing).
     const processorBatch = Math.max(1, Math.floor(data.config.processor.maxBatchBytes / (meanBytes + 70)));
     if (plan.only.has('sink')) {
-      const keep = plan.mode === 'quick' ? 20_000 : 40_000;
+      const keep = plan.mode === 'quick' ? 10_000 : 20_000;
       log(`sink: processor outputs of the last ${keep} events in batches of ${processorBatch}`);
       const batches = await processorRows(data.config, bench.logger, readings, processorBatch, readings.length - keep);
       const rows = rowCount(batches);
@@ -329,45 +329,9 @@ async function main(): Promise<void> {
         log(`scale: ${assets} assets x ${seconds} simulated s`);
         report.scale.push(await scaleRun(assets, seconds, data.env));
       }
-      const svg = renderSvg(
-        [
-          {
-            title: 'Processor memory',
-            xLabel: 'assets (1 Hz)',
-            yLabel: 'MB',
-            logY: true,
-            series: [
-              {
-                name: 'RSS (measured)',
-                color: '#1f77b4',
-                points: report.scale.map((r) => ({ x: r.assets, y: r.rssMb })),
-              },
-              {
-                name: 'feature state (measured)',
-                color: '#2ca02c',
-                points: report.scale.map((r) => ({ x: r.assets, y: r.stateMb })),
-              },
-              {
-                name: 'state, full 15-min windows (est.)',
-                color: '#d62728',
-                dashed: true,
-                points: report.scale.map((r) => ({ x: r.assets, y: r.fullWindowStateMbEstimate })),
-              },
-            ],
-          },
-          {
-            title: 'Pipeline throughput (features + ONNX)',
-            xLabel: 'assets (1 Hz)',
-            yLabel: 'events/s',
-            series: [
-              {
-                name: 'events/s',
-                color: '#9467bd',
-                points: report.scale.map((r) => ({ x: r.assets, y: r.eventsPerSecond })),
-              },
-            ],
-          },
-        ],
+      report.scale.splice(0, report.scale.length, ...fullWindowEstimates(report.scale));
+      const svg = scaleSvg(
+        report.scale,
         `Vigil bench ${report.date.slice(0, 10)} (${plan.mode}); ${report.machine.cpuModel}, ${report.machine.cores} cores; simulated seconds: ${plan.scale.map(([a, s2]) => `${a}: ${s2}`).join(', ')}`,
       );
       writeFileSync(join(here, `scale-${plan.mode}.svg`), svg);

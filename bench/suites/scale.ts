@@ -1,8 +1,8 @@
 /**
  * Scale: the processor's pipeline at 100, 10 000 and 100 000 assets (1 Hz simulated time), each in its own
  * process (bench/scale-worker.ts). Simulated seconds are bounded so the suite fits its time budget: where the
- * run is shorter than the 15-minute window + 30 s lateness, the memory of full windows is estimated from the
- * measured bytes per retained event (state grows with retained events; the per-key fixed part is included).
+ * run is shorter than the 15-minute window + 30 s lateness, the memory of full windows is estimated as the
+ * per-key state of a run that did fill them times the asset count (never below what was measured).
  */
 import { spawn } from 'node:child_process';
 import type { ScaleRow } from '../lib/report.js';
@@ -51,7 +51,15 @@ export async function scaleRun(assets: number, seconds: number, env: Record<stri
     arrayBuffersMb: r.arrayBuffersMb,
     stateMb: r.stateMb,
     bytesPerRetainedEvent: bytesPerRetained,
-    fullWindowStateMbEstimate:
-      seconds >= FULL_WINDOW_SECONDS ? r.stateMb : (bytesPerRetained * assets * FULL_WINDOW_SECONDS) / 2 ** 20,
+    // Filled in by fullWindowEstimates once a run with full windows gives the per-key cost.
+    fullWindowStateMbEstimate: seconds >= FULL_WINDOW_SECONDS ? r.stateMb : Number.NaN,
   };
+}
+
+/** Full-window memory per row: the per-key state of a full-window run times the assets (at least the measured). */
+export function fullWindowEstimates(rows: readonly ScaleRow[]): ScaleRow[] {
+  const full = rows.find((r) => r.simulatedSeconds >= FULL_WINDOW_SECONDS);
+  if (full === undefined) return [...rows];
+  const perKeyMb = full.stateMb / full.assets;
+  return rows.map((r) => ({ ...r, fullWindowStateMbEstimate: Math.max(r.stateMb, perKeyMb * r.assets) }));
 }
