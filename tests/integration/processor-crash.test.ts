@@ -85,6 +85,10 @@ describe('stream processor under SIGKILL', () => {
       ...env,
       CLICKHOUSE_DATABASE: 'reference',
     });
+    await waitFor(() => reference.output().includes('processing sensors'), {
+      description: 'the reference to start',
+      timeoutMs: 60_000,
+    });
     await waitCaughtUp(config, referenceGroup, topic);
     reference.kill('SIGTERM');
     expect(await exitOf(reference), reference.output()).toBe(0);
@@ -111,6 +115,11 @@ describe('stream processor under SIGKILL', () => {
       process.stderr.write(`[crash test] kill ${kill + 1}/${KILLS}: ${progress} records committed\n`);
     }
     const last = spawnVigil(['process', '--stream', 'sensors', '--group', crashedGroup], crashedEnv);
+    // Started (signal handlers in place) before it may be asked to stop.
+    await waitFor(() => last.output().includes('processing sensors'), {
+      description: 'the last incarnation to start',
+      timeoutMs: 60_000,
+    });
     await waitCaughtUp(config, crashedGroup, topic);
     last.kill('SIGTERM');
     expect(await exitOf(last), last.output()).toBe(0);
