@@ -117,11 +117,20 @@ afterAll(async () => {
   await db?.close();
 });
 
+/** The alert policy these scores were designed for (3 of 5 open, 5 calm close), whatever the deployment defaults. */
+const POLICY_ENV = {
+  VIGIL_ALERT_K: '3',
+  VIGIL_ALERT_N: '5',
+  VIGIL_ALERT_CLOSE_AFTER: '5',
+  VIGIL_ALERT_OPEN_RATIO: '0',
+  VIGIL_ALERT_COOLDOWN: '1m',
+};
+
 describe('vigil thresholds suggest', () => {
   it('raises the threshold of an asset with false alarms (fewer alerts) and lowers the one that missed faults (more alerts, higher recall)', async () => {
     const run = await runCli(['thresholds', 'suggest', '--from', String(T0), '--to', String(T0 + N * STEP), '--json'], {
       ...db.env,
-      VIGIL_ALERT_COOLDOWN: '1m',
+      ...POLICY_ENV,
     });
     expect(run.err).toBe('');
     expect(run.code).toBe(0);
@@ -148,7 +157,7 @@ describe('vigil thresholds suggest', () => {
   it('prints a readable table and says how to apply a suggestion', async () => {
     const run = await runCli(
       ['thresholds', 'suggest', '--from', String(T0), '--to', String(T0 + N * STEP), '--changes-only'],
-      { ...db.env, VIGIL_ALERT_COOLDOWN: '1m' },
+      { ...db.env, ...POLICY_ENV },
     );
     expect(run.code).toBe(0);
     expect(run.out).toContain('pump-a');
