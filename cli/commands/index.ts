@@ -10,7 +10,6 @@ import { registerMaintenance } from './maintenance.js';
 import { registerMigrate } from './migrate.js';
 import { registerModels } from './models.js';
 import { registerMonitor } from './monitor.js';
-import { registerPending } from './pending.js';
 import { registerProcess } from './process.js';
 import { registerProduce } from './produce.js';
 import { registerReplay } from './replay.js';
@@ -37,5 +36,4 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerAuditDelivery(program, ctx);
   registerThresholds(program, ctx);
   registerMaintenance(program, ctx);
-  registerPending(program);
 }
