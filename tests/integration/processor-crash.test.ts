@@ -99,16 +99,20 @@ describe('stream processor under SIGKILL', () => {
       const offsets = await committedOffsets(config, crashedGroup, topic);
       return [...offsets.values()].reduce((sum, o) => sum + (o > 0n ? o : 0n), 0n);
     };
+    const published = BigInt(publisher.stats.acknowledged);
     let progress = 0n;
     for (let kill = 0; kill < KILLS; kill++) {
       const child = spawnVigil(['process', '--stream', 'sensors', '--group', crashedGroup], crashedEnv);
-      // Kill once this incarnation has committed something, at a random moment after that.
-      await waitFor(async () => (await total()) > progress || child.exitCode !== null, {
-        description: `incarnation ${kill} to commit a batch`,
-        timeoutMs: 60_000,
-        intervalMs: 20,
-      });
-      await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 300)));
+      // Kill once this incarnation has committed something (or there is nothing left to commit: then it is
+      // killed while idle or restoring), at a random moment after that.
+      await waitFor(
+        async () => {
+          const committed = await total();
+          return committed > progress || committed >= published || child.exitCode !== null;
+        },
+        { description: `incarnation ${kill} to commit a batch`, timeoutMs: 60_000, intervalMs: 20 },
+      );
+      await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 150)));
       child.kill('SIGKILL');
       await exitOf(child);
       progress = await total();
