@@ -15,6 +15,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { ClickHouse, Row } from '../../adapters/clickhouse/index.js';
+import { alertRow, featureRow, inferenceRow, sensorReadingRow } from '../../adapters/clickhouse/rows.js';
 import { OnnxScorer } from '../../adapters/onnx/index.js';
 import { DEFAULT_ALERT_POLICY } from '../../core/alerts/index.js';
 import type { Alert, Inference, SensorReading } from '../../core/events/types.js';
@@ -216,9 +217,21 @@ export async function fillMonitoringData(ch: ClickHouse, o: FillOptions): Promis
     const out = await runPipeline(valid, fixture.scorer, threshold, o.now);
 
     await insertAll(ch, 'sensor_readings', valid.map(readingRow));
-    await insertAll(ch, 'features', out.features.map(featureRow));
-    await insertAll(ch, 'inferences', out.inferences.map(inferenceRow));
-    await insertAll(ch, 'alerts', out.alerts.map(alertRow));
+    await insertAll(
+      ch,
+      'features',
+      out.features.map((f) => featureRow(f)),
+    );
+    await insertAll(
+      ch,
+      'inferences',
+      out.inferences.map((i) => inferenceRow(i)),
+    );
+    await insertAll(
+      ch,
+      'alerts',
+      out.alerts.map((a) => alertRow(a)),
+    );
     await insertAll(
       ch,
       'dead_letters',
@@ -285,73 +298,9 @@ function simulateOrders(seed: number, start: number, end: number) {
   return out;
 }
 
-const readingRow = (r: SensorReading): Row => ({
-  event_id: r.eventId,
-  asset_id: r.assetId,
-  asset_type: r.assetType,
-  site: r.site,
-  line: r.line,
-  event_time: r.eventTime,
-  seq: r.seq,
-  channels: r.channels,
-  quality: r.quality,
-  source_topic: 'vigil.sensors',
-  source_partition: 0,
-  source_offset: r.seq,
-});
-
-const featureRow = (f: FeatureRow): Row => ({
-  stream: f.stream,
-  key: f.key,
-  event_id: f.eventId,
-  event_time: f.eventTime,
-  feature_set: f.featureSet,
-  feature_set_version: f.featureSetVersion,
-  features: f.features,
-});
-
-const inferenceRow = (i: Inference): Row => ({
-  inference_id: i.inferenceId,
-  stream: i.stream,
-  key: i.key,
-  event_id: i.eventId,
-  event_time: i.eventTime,
-  scored_at: i.scoredAt,
-  score: i.score,
-  threshold: i.threshold,
-  anomaly: i.anomaly,
-  model_name: i.modelName,
-  model_version: i.modelVersion,
-  model_role: 'production',
-  feature_set: i.featureSet,
-  feature_set_version: i.featureSetVersion,
-  features: i.features,
-  source_topic: i.sourceTopic,
-  source_partition: i.sourcePartition,
-  source_offset: i.sourceOffset,
-});
-
-const alertRow = (a: Alert): Row => ({
-  alert_id: a.alertId,
-  stream: a.stream,
-  key: a.key,
-  state: a.state,
-  severity: a.severity,
-  opened_at: a.openedAt,
-  closed_at: a.closedAt,
-  event_time: a.eventTime,
-  score: a.score,
-  model_name: a.modelName,
-  model_version: a.modelVersion,
-  contributors: a.contributors.map((c) => ({
-    channel: c.channel,
-    value: c.value,
-    normal_low: c.normalLow,
-    normal_high: c.normalHigh,
-    z_score: c.zScore,
-  })),
-  version: a.state === 'open' ? 1 : 2,
-});
+/** Rows as the stream writes them (adapters/clickhouse/rows.ts), from one fake partition. */
+const readingRow = (r: SensorReading): Row =>
+  sensorReadingRow(r, { topic: 'vigil.sensors', partition: 0, offset: String(r.seq) });
 
 const deadLetterRow = (r: SensorReading, i: number, now: number): Row => ({
   stream: 'sensors',
