@@ -3,11 +3,13 @@
  * embedded ClickHouse): sign in with a key, see a new alert arrive live and acknowledge it, upload a CSV and see
  * its anomalies. Screenshots go to tests/artifacts/ (gitignored) for a human to look at.
  */
+
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alertRow, inferenceRow, sensorReadingRow } from '../../adapters/clickhouse/rows.js';
 import { DEFAULT_ALERT_POLICY } from '../../core/alerts/index.js';
 import { configWith } from '../../core/config/index.js';
 import type { SensorReading } from '../../core/events/types.js';
@@ -74,84 +76,16 @@ async function seedPlant(now: number): Promise<void> {
   expect(out.alerts.length).toBeGreaterThan(0);
   await fx.tch.ch.insertRows(
     'sensor_readings',
-    readings.map((r, i) => ({
-      event_id: r.eventId,
-      asset_id: r.assetId,
-      asset_type: r.assetType,
-      site: r.site,
-      line: r.line,
-      event_time: r.eventTime,
-      seq: r.seq,
-      channels: r.channels,
-      quality: r.quality,
-      source_topic: 'vigil.sensor-readings',
-      source_partition: 0,
-      source_offset: i,
-    })),
+    readings.map((r, i) => sensorReadingRow(r, { topic: 'vigil.sensor-readings', partition: 0, offset: String(i) })),
   );
   await fx.tch.ch.insertRows(
     'inferences',
-    out.inferences.map((inf) => ({
-      inference_id: inf.inferenceId,
-      stream: inf.stream,
-      key: inf.key,
-      event_id: inf.eventId,
-      event_time: inf.eventTime,
-      scored_at: inf.scoredAt,
-      score: inf.score,
-      threshold: inf.threshold,
-      anomaly: inf.anomaly,
-      model_name: inf.modelName,
-      model_version: inf.modelVersion,
-      model_role: inf.modelRole,
-      feature_set: inf.featureSet,
-      feature_set_version: inf.featureSetVersion,
-      features: inf.features,
-      source_topic: inf.sourceTopic,
-      source_partition: inf.sourcePartition,
-      source_offset: Number(inf.sourceOffset),
-    })),
+    out.inferences.map((inf) => inferenceRow(inf)),
   );
-  await fx.tch.ch.insertRows('alerts', out.alerts.map(alertRow));
-}
-
-function alertRow(
-  a: {
-    alertId: string;
-    key: string;
-    state: string;
-    severity: string;
-    openedAt: number;
-    closedAt: number | null;
-    eventTime: number;
-    score: number;
-    modelName: string;
-    modelVersion: string;
-    contributors: readonly { channel: string; value: number; normalLow: number; normalHigh: number; zScore: number }[];
-  },
-  version = 1,
-) {
-  return {
-    alert_id: a.alertId,
-    stream: 'sensors',
-    key: a.key,
-    state: a.state,
-    severity: a.severity,
-    opened_at: a.openedAt,
-    closed_at: a.closedAt,
-    event_time: a.eventTime,
-    score: a.score,
-    model_name: a.modelName,
-    model_version: a.modelVersion,
-    contributors: a.contributors.map((c) => ({
-      channel: c.channel,
-      value: c.value,
-      normal_low: c.normalLow,
-      normal_high: c.normalHigh,
-      z_score: c.zScore,
-    })),
-    version: a.state === 'open' ? version : version + 1,
-  };
+  await fx.tch.ch.insertRows(
+    'alerts',
+    out.alerts.map((a) => alertRow(a)),
+  );
 }
 
 async function shot(name: string): Promise<void> {
@@ -211,6 +145,7 @@ describe('web UI', () => {
     const now = Date.now();
     await fx.tch.ch.insertRows('alerts', [
       alertRow({
+        stream: 'sensors',
         alertId: 'alert-e2e-live',
         key: 'pump-001',
         state: 'open',

@@ -15,7 +15,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { ClickHouse, Row } from '../../adapters/clickhouse/index.js';
-import { alertRow, featureRow, inferenceRow, sensorReadingRow } from '../../adapters/clickhouse/rows.js';
+import { alertRow, featureRow, inferenceRow, orderRow, sensorReadingRow } from '../../adapters/clickhouse/rows.js';
 import { OnnxScorer } from '../../adapters/onnx/index.js';
 import { DEFAULT_ALERT_POLICY } from '../../core/alerts/index.js';
 import type { Alert, Inference, SensorReading } from '../../core/events/types.js';
@@ -269,7 +269,14 @@ export async function fillMonitoringData(ch: ClickHouse, o: FillOptions): Promis
         at: start + 600_000,
       },
     ]);
-    if (o.orders) await insertAll(ch, 'orders', simulateOrders(seed, start, o.now).map(orderRow));
+    if (o.orders)
+      await insertAll(
+        ch,
+        'orders',
+        simulateOrders(seed, start, o.now).map((order) =>
+          orderRow(order, { topic: 'vigil.orders', partition: 0, offset: '0' }),
+        ),
+      );
     return {
       card,
       readings: valid.length,
@@ -351,20 +358,4 @@ const modelVersionRow = (card: ModelCard, state: string, at: number): Row => ({
   created_at: at,
   created_by: 'test',
   updated_at: at,
-});
-
-const orderRow = (o: ReturnType<typeof simulateOrders>[number]): Row => ({
-  event_id: o.eventId,
-  store_id: o.storeId,
-  event_time: o.eventTime,
-  amount: o.amount,
-  currency: o.currency,
-  items: o.items,
-  payment_method: o.paymentMethod,
-  payment_outcome: o.paymentOutcome,
-  country: o.country,
-  channel: o.channel,
-  source_topic: 'vigil.orders',
-  source_partition: 0,
-  source_offset: 0,
 });
