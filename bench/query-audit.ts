@@ -11,6 +11,7 @@
 
 import type { ClickHouse } from '../adapters/clickhouse/index.js';
 import { GRAFANA_RULES } from '../monitoring/grafana/alert-rules.js';
+import { concreteSql } from '../monitoring/grafana/concrete-sql.js';
 import { allDashboards } from '../monitoring/grafana/dashboards.js';
 import { listAlerts } from '../serving/queries/alerts.js';
 import { assetSeries, listAssets } from '../serving/queries/assets.js';
@@ -38,20 +39,9 @@ const NOW = Math.floor(Date.now() / 60_000) * 60_000;
 const FROM = NOW - 3 * 3_600_000;
 const ASSET = 'P-101';
 
-/** What Grafana's ClickHouse plugin sends for its macros (same substitution as tests/integration/grafana-panels). */
+/** The query Grafana would send for this range and these variable values. */
 function concrete(sql: string): string {
-  const from = `fromUnixTimestamp64Milli(${FROM}, 'UTC')`;
-  const to = `fromUnixTimestamp64Milli(${NOW}, 'UTC')`;
-  return sql
-    .replace(/\$__timeFilter\(([^)]+)\)/g, (_, col: string) => `${col} >= ${from} AND ${col} <= ${to}`)
-    .replace(
-      /\$__timeInterval\(([^)]+)\)/g,
-      (_, col: string) => `toStartOfInterval(toDateTime(${col}), INTERVAL 60 second)`,
-    )
-    .replaceAll('$__fromTime', from)
-    .replaceAll('$__toTime', to)
-    .replaceAll(/\$\{asset\}/g, ASSET)
-    .replaceAll(/\$\{model\}/g, MODEL_NAME);
+  return concreteSql(sql, FROM, NOW, { asset: ASSET, model: MODEL_NAME });
 }
 
 function dashboardQueries(): Audited[] {

@@ -3,11 +3,13 @@
  * rules runs against the real migrated schema filled with simulator data (monitoring-fill.ts, after one monitoring
  * run), with Grafana's macros and variables replaced by concrete values, and returns the columns its panel needs.
  */
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../adapters/logger.js';
 import { createMetricsRegistry } from '../../adapters/metrics.js';
 import { configWith } from '../../core/config/index.js';
 import { GRAFANA_RULES } from '../../monitoring/grafana/alert-rules.js';
+import { concreteSql } from '../../monitoring/grafana/concrete-sql.js';
 import { allDashboards } from '../../monitoring/grafana/dashboards.js';
 import { createMonitoring } from '../../monitoring/start-monitoring.js';
 import { openTestClickHouse, type TestClickHouse } from '../helpers/clickhouse.js';
@@ -24,20 +26,9 @@ interface PanelQuery {
   readonly sql: string;
 }
 
-/** What Grafana's ClickHouse plugin sends for its macros, and the dashboard variables' values. */
+/** The query Grafana would send for this range and these variable values. */
 function concrete(sql: string): string {
-  const from = `fromUnixTimestamp64Milli(${FROM}, 'UTC')`;
-  const to = `fromUnixTimestamp64Milli(${NOW}, 'UTC')`;
-  return sql
-    .replace(/\$__timeFilter\(([^)]+)\)/g, (_, col: string) => `${col} >= ${from} AND ${col} <= ${to}`)
-    .replace(
-      /\$__timeInterval\(([^)]+)\)/g,
-      (_, col: string) => `toStartOfInterval(toDateTime(${col}), INTERVAL 60 second)`,
-    )
-    .replaceAll('$__fromTime', from)
-    .replaceAll('$__toTime', to)
-    .replaceAll('${asset}', ASSET)
-    .replaceAll('${model}', MODEL_NAME);
+  return concreteSql(sql, FROM, NOW, { asset: ASSET, model: MODEL_NAME });
 }
 
 function clickhouseQueries(): PanelQuery[] {
