@@ -23,7 +23,6 @@ export interface KeyStateSnapshot {
   /** Per window, relative to the oldest retained event. */
   readonly windowStart: readonly number[];
   readonly windowBase: readonly number[];
-  readonly windowRemovals: readonly number[];
   readonly moments: string;
   /** Per channel: buffer positions relative to the oldest retained event. */
   readonly minDeques: readonly string[];
@@ -49,7 +48,6 @@ export function snapshotKeyState(state: KeyState): KeyStateSnapshot {
     values: buf.values.map((column) => encodeFloat64(buf.slice(column))),
     windowStart: Array.from(state.start, (s) => s - buf.head),
     windowBase: Array.from(state.base),
-    windowRemovals: Array.from(state.removals),
     moments: encodeFloat64(state.moments),
     minDeques: state.minDeques.map((dq) => encodeFloat64(relative(dq.toArray()))),
     maxDeques: state.maxDeques.map((dq) => encodeFloat64(relative(dq.toArray()))),
@@ -85,7 +83,6 @@ export function restoreKeyState(key: string, layout: FeatureLayout, snapshot: Ke
       moments.length === W * C * MOMENTS &&
       snapshot.windowStart.length === W &&
       snapshot.windowBase.length === W &&
-      snapshot.windowRemovals.length === W &&
       snapshot.minDeques.length === C &&
       snapshot.maxDeques.length === C &&
       snapshot.minPointers.length === W * C &&
@@ -96,7 +93,6 @@ export function restoreKeyState(key: string, layout: FeatureLayout, snapshot: Ke
     state.maxTime = snapshot.maxTime ?? Number.NEGATIVE_INFINITY;
     state.start.set(snapshot.windowStart);
     state.base.set(snapshot.windowBase);
-    state.removals.set(snapshot.windowRemovals);
     state.moments.set(moments);
     for (let c = 0; c < C; c++) {
       state.minDeques[c]!.load(decodeFloat64(snapshot.minDeques[c]!));

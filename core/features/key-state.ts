@@ -44,10 +44,9 @@ export class KeyState {
   readonly buf: EventBuffer;
   readonly ids: EventIdSet;
   maxTime = Number.NEGATIVE_INFINITY;
-  /** Per window: first buffer position inside it, base time of its sums, removals since its last recompute. */
+  /** Per window: first buffer position inside it, base time of its sums. */
   readonly start: Float64Array;
   readonly base: Float64Array;
-  readonly removals: Float64Array;
   /** MOMENTS numbers per (window w, channel c) at (w * C + c) * MOMENTS. */
   readonly moments: Float64Array;
   /**
@@ -71,7 +70,6 @@ export class KeyState {
     this.ids = new EventIdSet();
     this.start = new Float64Array(W);
     this.base = new Float64Array(W);
-    this.removals = new Float64Array(W);
     this.moments = new Float64Array(W * C * MOMENTS);
     this.minDeques = Array.from({ length: C }, () => new PositionDeque());
     this.maxDeques = Array.from({ length: C }, () => new PositionDeque());
@@ -242,7 +240,6 @@ export class KeyState {
       const v = this.buf.value(c, pos);
       if (!Number.isNaN(v)) removeValue(this.moments, (w * C + c) * MOMENTS, v, tau, weight);
     }
-    this.removals[w]! += 1;
   }
 
   /** Re-bases window w and recomputes its sums over positions [from, to); `now` is the base when it is empty. */
@@ -250,7 +247,6 @@ export class KeyState {
     const C = this.layout.channelCount;
     const base = from < to ? this.buf.time(from) : now;
     this.base[w] = base;
-    this.removals[w] = 0;
     this.scanRange(w, from, to, base);
     for (let c = 0; c < C; c++) {
       this.moments.set(this.scan.subarray(c * SCAN, c * SCAN + MOMENTS), (w * C + c) * MOMENTS);
