@@ -50,9 +50,16 @@ export const replayError = errorCatalogue({
     status: 500,
     retriable: true,
   },
-  VIGIL_REPLAY_SOURCE_UNSUPPORTED: {
-    message: 'Replay source {source} is not supported yet: {detail}',
-    status: 501,
+  VIGIL_REPLAY_KAFKA_RETENTION: {
+    message:
+      'Topic {topic} no longer holds the records the range needs: {detail}. Replay this range with --source clickhouse (the raw tables keep accepted events for 90 days).',
+    status: 410,
     retriable: false,
+  },
+  VIGIL_REPLAY_KAFKA_STALLED: {
+    message:
+      'Staging topic {topic} for run {runId} stalled: no record for {timeoutMs} ms with {left} record(s) still to read ({partitions}); the broker is slow or unreachable. Run the same command again: staging starts over.',
+    status: 504,
+    retriable: true,
   },
 });

@@ -10,6 +10,10 @@
  *
  * Range. Rows from the key's warm start (warmup.ts) up to the chunk end plus the allowed lateness: an event just
  * after the chunk end that arrived before an event inside it moved the key's newest time, so it must be seen.
+ *
+ * Table. The stream's raw table, or a staging table of the same columns (`--source kafka`, kafka-staging.ts)
+ * that holds every record of the topic from `knownFrom` on. There a key's first row is not its first event
+ * ever unless the table shows a retention of silence before it.
  */
 import type { ClickHouse } from '../adapters/clickhouse/index.js';
 import type { RawTable } from '../adapters/clickhouse/raw-tables.js';
@@ -21,19 +25,29 @@ const MAX_KEYS = 1_000_000;
 
 const ms = (name: string) => `fromUnixTimestamp64Milli({${name}:Int64}, 'UTC')`;
 
+/** A table to read instead of the raw table: same columns, complete from `knownFrom` (epoch ms) on. */
+export interface StagedInput {
+  readonly table: string;
+  readonly knownFrom: number;
+}
+
 export class RawSource<E> {
   readonly #ch: ClickHouse;
   readonly #raw: RawTable<E>;
+  readonly #table: string;
+  readonly #knownFrom: number | undefined;
 
-  constructor(ch: ClickHouse, raw: RawTable<E>) {
+  constructor(ch: ClickHouse, raw: RawTable<E>, staged?: StagedInput) {
     this.#ch = ch;
     this.#raw = raw;
+    this.#table = staged?.table ?? raw.table;
+    this.#knownFrom = staged?.knownFrom;
   }
 
   /** Keys with events in [from, to), sorted. */
   async keys(from: number, to: number): Promise<string[]> {
     const rows = await this.#ch.query<{ key: string }>(
-      `SELECT DISTINCT ${this.#raw.keyColumn} AS key FROM ${this.#raw.table}
+      `SELECT DISTINCT ${this.#raw.keyColumn} AS key FROM ${this.#table}
        WHERE event_time >= ${ms('from')} AND event_time < ${ms('to')} ORDER BY key`,
       { from, to },
       { maxRows: MAX_KEYS },
@@ -45,7 +59,7 @@ export class RawSource<E> {
   async subjects(from: number, to: number, keys: readonly string[] | undefined): Promise<string[]> {
     if (this.#raw.table === 'orders') return ['store'];
     const rows = await this.#ch.query<{ t: string }>(
-      `SELECT DISTINCT asset_type AS t FROM sensor_readings
+      `SELECT DISTINCT asset_type AS t FROM ${this.#table}
        WHERE event_time >= ${ms('from')} AND event_time < ${ms('to')}
          ${keys === undefined ? '' : 'AND asset_id IN {keys:Array(String)}'} ORDER BY t`,
       { from, to, keys: keys ?? [] },
@@ -65,7 +79,7 @@ export class RawSource<E> {
     retentionMs: number,
   ): Promise<KeyHistory[]> {
     const k = this.#raw.keyColumn;
-    const t = this.#raw.table;
+    const t = this.#table;
     const first = await this.#ch.query<{ key: string; first: string }>(
       `SELECT ${k} AS key, toString(toUnixTimestamp64Milli(min(event_time))) AS first FROM ${t}
        WHERE ${k} IN {keys:Array(String)} GROUP BY key`,
@@ -85,7 +99,7 @@ export class RawSource<E> {
       { keys, from: frame.from, to: frame.to, r: retentionMs, chunkFrom },
       { maxRows: keys.length + 1 },
     );
-    const firstOf = new Map(first.map((r) => [r.key, Number(r.first)]));
+    const firstOf = new Map(first.map((r) => [r.key, this.#firstEver(Number(r.first), retentionMs)]));
     const gapsOf = new Map(gaps.map((r) => [r.key, r]));
     return keys.map((key) => {
       const g = gapsOf.get(key);
@@ -108,7 +122,7 @@ export class RawSource<E> {
     for (let offset = 0; ; offset += PAGE_ROWS) {
       const page = await this.#ch.query(
         `SELECT ${this.#raw.columns}, source_topic, source_partition, ${k} AS replay_key
-         FROM ${this.#raw.table} FINAL
+         FROM ${this.#table} FINAL
          WHERE ${k} IN {keys:Array(String)} AND event_time >= ${ms('from')} AND event_time < ${ms('to')}
          ORDER BY replay_key, source_partition, source_offset, event_time, event_id
          LIMIT {limit:UInt32} OFFSET {offset:UInt64}`,
@@ -122,5 +136,14 @@ export class RawSource<E> {
       }
       if (page.length < PAGE_ROWS) return out;
     }
+  }
+
+  /**
+   * A staged key's first row is a fresh point only after a retention of silence the table can show; earlier,
+   * the key had events before the table begins: -Infinity, older than any warm start considers.
+   */
+  #firstEver(first: number, retentionMs: number): number {
+    if (this.#knownFrom === undefined || first >= this.#knownFrom + retentionMs) return first;
+    return Number.NEGATIVE_INFINITY;
   }
 }

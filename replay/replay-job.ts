@@ -24,7 +24,7 @@ import { openChunkCompute } from './chunk-compute.js';
 import { replayError } from './errors.js';
 import type { ModelChoice } from './models.js';
 import type { Progress } from './progress.js';
-import { RawSource } from './raw-source.js';
+import { RawSource, type StagedInput } from './raw-source.js';
 import { type Chunk, planChunks, type ReplaySpec } from './run-spec.js';
 import { gapSearchFrame, warmStart } from './warmup.js';
 
@@ -45,6 +45,8 @@ export interface ReplayJobOptions {
   readonly logger: Logger;
   readonly models: readonly ModelChoice[];
   readonly tuning: ReplayTuning;
+  /** Read the events from this staging table instead of the raw table (`--source kafka`). */
+  readonly staged?: StagedInput;
   /** Ignore the checkpoints of an unfinished pass and redo every chunk. */
   readonly fresh?: boolean;
   /** Aborting stops dispatching chunks; chunks in flight finish and are checkpointed. */
@@ -88,7 +90,7 @@ export async function runReplay(o: ReplayJobOptions): Promise<ReplaySummary> {
   // Asset types registered by imports score like the plant's (the same catalogue the live processor has).
   const assetTypes = await storedAssetTypes(o.ch);
   const scoring = streamScoringFromConfig(spec.stream, o.config, catalogueWith(assetTypes));
-  const source = new RawSource(o.ch, rawTableOf(spec.stream));
+  const source = new RawSource(o.ch, rawTableOf(spec.stream), o.staged);
   const checkpoints = new ReplayCheckpoints(o.ch);
   const started = now();
 
@@ -97,6 +99,8 @@ export async function runReplay(o: ReplayJobOptions): Promise<ReplaySummary> {
   const params = JSON.stringify({
     keys: spec.keys === undefined ? null : [...spec.keys].sort(),
     models: o.models.map((m) => `${m.name}=${m.version}`).sort(),
+    // Only when not the default, so the params of ClickHouse runs recorded before stay equal.
+    ...(spec.source === 'kafka' ? { source: 'kafka' } : {}),
   });
   const previous = await checkpoints.run(spec.runId);
   if (

@@ -1,19 +1,24 @@
 /**
  * The entry point of a replay for the CLI, the benchmark and tests: from what a user asks (stream, range, keys,
- * model versions, run id) to a finished run. Resolves the keys and subjects in the range, chooses the model
- * versions, derives the run id, and runs the job with the replay config section's tuning.
+ * model versions, run id, source) to a finished run. Resolves the keys and subjects in the range, chooses the
+ * model versions, derives the run id, and runs the job with the replay config section's tuning. With
+ * `source: 'kafka'` it first stages the topic into the run's staging table (kafka-staging.ts), runs on that, and
+ * drops the table once the run completed (kept otherwise: a rerun refills it and resumes).
  */
 import { availableParallelism } from 'node:os';
+import type { Kafka } from 'kafkajs';
 import type { ClickHouse } from '../adapters/clickhouse/index.js';
 import { rawTableOf } from '../adapters/clickhouse/raw-tables.js';
+import type { WriterSchemaSource } from '../adapters/kafka/avro-codec.js';
 import type { Logger } from '../adapters/logger.js';
 import type { Config } from '../core/config/index.js';
 import type { StreamName } from '../core/scoring/index.js';
+import { dropStagingTable, type StagingProgress, type StagingResult, stageFromKafka } from './kafka-staging.js';
 import { chooseModels, type VersionLookup } from './models.js';
 import type { Progress } from './progress.js';
 import { RawSource } from './raw-source.js';
 import { type ReplaySummary, runReplay } from './replay-job.js';
-import { checkSpec, defaultRunId } from './run-spec.js';
+import { checkSpec, defaultRunId, type ReplaySource, type ReplaySpec } from './run-spec.js';
 
 export interface ReplayRequest {
   readonly stream: StreamName;
@@ -25,6 +30,8 @@ export interface ReplayRequest {
   readonly fresh?: boolean;
   /** Overrides VIGIL_REPLAY_WORKERS. */
   readonly workers?: number;
+  /** clickhouse (default): the raw tables; kafka: the stream's topic, while it still holds the range. */
+  readonly source?: ReplaySource;
 }
 
 export interface ReplayDeps {
@@ -34,6 +41,10 @@ export interface ReplayDeps {
   readonly registry: VersionLookup;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: Progress) => void;
+  /** `source: 'kafka'` only: the broker and the registry the topic's records are decoded with. */
+  readonly kafka?: Kafka;
+  readonly schemaRegistry?: WriterSchemaSource;
+  readonly onStaging?: (progress: StagingProgress) => void;
 }
 
 /** Worker threads for `workers` (0 = auto: one per core minus the main thread, at least one). */
@@ -48,9 +59,11 @@ export async function replayRange(request: ReplayRequest, deps: ReplayDeps): Pro
     to: request.to,
     keys: request.keys === undefined ? undefined : [...new Set(request.keys)].sort(),
     modelVersions: request.modelVersions ?? {},
+    ...(request.source === 'kafka' ? { source: 'kafka' as const } : {}),
   };
   const spec = checkSpec({ ...base, runId: request.runId ?? defaultRunId(base) });
-  const source = new RawSource(deps.ch, rawTableOf(spec.stream));
+  const staged = spec.source === 'kafka' ? await stage(spec, deps) : undefined;
+  const source = new RawSource(deps.ch, rawTableOf(spec.stream), staged);
   const subjects = await source.subjects(spec.from, spec.to, spec.keys);
   const { chosen, unscored } = await chooseModels(deps.registry, spec.stream, subjects, spec.modelVersions);
   if (unscored.length > 0) {
@@ -59,7 +72,7 @@ export async function replayRange(request: ReplayRequest, deps: ReplayDeps): Pro
       .warn({ subjects: unscored }, 'no model version for these subjects: their events are replayed, not scored');
   }
   const r = deps.config.replay;
-  return runReplay({
+  const summary = await runReplay({
     spec,
     config: deps.config,
     ch: deps.ch,
@@ -75,5 +88,27 @@ export async function replayRange(request: ReplayRequest, deps: ReplayDeps): Pro
     ...(request.fresh ? { fresh: true } : {}),
     ...(deps.signal ? { signal: deps.signal } : {}),
     ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
+    ...(staged ? { staged } : {}),
+  });
+  if (staged) await dropStagingTable(deps.ch, staged.table);
+  return summary;
+}
+
+async function stage(spec: ReplaySpec, deps: ReplayDeps): Promise<StagingResult> {
+  if (deps.kafka === undefined || deps.schemaRegistry === undefined) {
+    throw new TypeError('replayRange with source kafka needs deps.kafka and deps.schemaRegistry');
+  }
+  return stageFromKafka({
+    kafka: deps.kafka,
+    ch: deps.ch,
+    schemaRegistry: deps.schemaRegistry,
+    config: deps.config,
+    logger: deps.logger,
+    stream: spec.stream,
+    runId: spec.runId,
+    from: spec.from,
+    to: spec.to,
+    ...(deps.signal ? { signal: deps.signal } : {}),
+    ...(deps.onStaging ? { onProgress: deps.onStaging } : {}),
   });
 }

@@ -18,7 +18,11 @@ export interface ReplaySpec {
   readonly keys: readonly string[] | undefined;
   /** Explicit model versions by model name (`sensors-pump` -> version); others use production. */
   readonly modelVersions: Readonly<Record<string, string>>;
+  /** Where the events come from (default clickhouse: the raw tables). */
+  readonly source?: ReplaySource;
 }
+
+export type ReplaySource = 'clickhouse' | 'kafka';
 
 export interface Chunk {
   /** Stable id: time slice + hash of its keys (so a resumed run recognises its finished chunks). */
@@ -60,13 +64,15 @@ function shortHash(text: string, length = 8): string {
 }
 
 /**
- * The run id a replay gets unless --run-id names one: `replay-<stream>-<from>-<to>-<hash of keys and versions>`.
- * Deterministic, so running the same command twice resumes or replaces the same run.
+ * The run id a replay gets unless --run-id names one: `replay-<stream>-<from>-<to>-<hash of keys, versions and
+ * a non-default source>`. Deterministic, so running the same command twice resumes or replaces the same run;
+ * the source enters the hash only when it is kafka, so the ids of ClickHouse runs stay what they were.
  */
 export function defaultRunId(spec: Omit<ReplaySpec, 'runId'>): string {
   const what = JSON.stringify({
     keys: spec.keys === undefined ? null : [...spec.keys].sort(),
     models: Object.entries(spec.modelVersions).sort(([a], [b]) => a.localeCompare(b)),
+    ...(spec.source === 'kafka' ? { source: 'kafka' } : {}),
   });
   return `replay-${spec.stream}-${compactTime(spec.from)}-${compactTime(spec.to)}-${shortHash(what, 6)}`;
 }

@@ -1,6 +1,7 @@
 /**
- * `vigil replay`: re-scores history from the raw tables through the live stream's feature and scoring code,
- * tagged with a run id (replay/README.md). `vigil replay compare A B` compares two runs (or a run and `live`).
+ * `vigil replay`: re-scores history from the raw tables (or, with --source kafka, from the stream's topic while
+ * it still holds the range) through the live stream's feature and scoring code, tagged with a run id
+ * (replay/README.md). `vigil replay compare A B` compares two runs (or a run and `live`).
  */
 import type { Command } from 'commander';
 import { createClickHouse } from '../../adapters/clickhouse/index.js';
@@ -14,8 +15,8 @@ import {
   type Progress,
   parseModelVersions,
   type ReplaySummary,
-  replayError,
   replayRange,
+  type StagingProgress,
 } from '../../replay/index.js';
 import { formatDuration } from '../../replay/progress.js';
 import type { CliContext } from '../context.js';
@@ -67,7 +68,11 @@ export function registerReplay(program: Command, ctx: CliContext): void {
     .option('--stores <ids>', 'orders: only these store ids (comma-separated)')
     .option('--model-version <list>', 'score with these versions: <model>=<version>,... (default: production)')
     .option('--run-id <id>', 'run id (default: replay-<stream>-<from>-<to>-<hash>); the same id resumes or replaces')
-    .option('--source <source>', 'clickhouse (raw tables, the source of truth) or kafka', 'clickhouse')
+    .option(
+      '--source <source>',
+      'clickhouse (the raw tables, the source of truth) or kafka (the topic, from the range start minus the warm-up, while it still holds it)',
+      'clickhouse',
+    )
     .option('--workers <n>', 'worker threads scoring chunks (default VIGIL_REPLAY_WORKERS; 0 = auto)')
     .option('--fresh', 'ignore the checkpoints of an unfinished run with this id and redo every chunk')
     .option('--json', 'print the summary as JSON')
@@ -98,12 +103,8 @@ async function runFromCli(ctx: CliContext, o: ReplayOptions): Promise<ReplaySumm
   if (o.from === undefined || o.to === undefined) {
     throw cliError('VIGIL_CLI_USAGE', { detail: '--from and --to are required (or use `vigil replay compare A B`)' });
   }
-  if (o.source !== 'clickhouse') {
-    throw replayError('VIGIL_REPLAY_SOURCE_UNSUPPORTED', {
-      source: o.source,
-      detail:
-        'only clickhouse is implemented: the raw tables hold exactly the events the stream accepted, with the offsets that give their order; Kafka holds them only while the topic retains them',
-    });
+  if (o.source !== 'clickhouse' && o.source !== 'kafka') {
+    throw cliError('VIGIL_CLI_USAGE', { detail: `--source must be clickhouse or kafka, got "${o.source}"` });
   }
   if ((o.stream === 'sensors' && o.stores) || (o.stream === 'orders' && o.assets)) {
     throw cliError('VIGIL_CLI_USAGE', { detail: '--assets goes with --stream sensors, --stores with --stream orders' });
@@ -133,14 +134,20 @@ async function runFromCli(ctx: CliContext, o: ReplayOptions): Promise<ReplaySumm
       ctx.err.write(`${formatProgress(p)}\n`);
     }
   };
+  let lastStagingLine = 0;
+  const onStaging = (p: StagingProgress) => {
+    const line = `staging from kafka: ${p.read}/${p.total} records (${p.total > 0 ? Math.floor((100 * p.read) / p.total) : 100}%) · ${p.staged} staged`;
+    if (ctx.interactive) {
+      ctx.err.write(`\r${line}   `);
+    } else if (p.read === p.total || Date.now() - lastStagingLine >= 10_000) {
+      lastStagingLine = Date.now();
+      ctx.err.write(`${line}\n`);
+    }
+  };
   try {
-    const registry = openModelRegistry({
-      ch,
-      kafka: createKafkaClient(config, logger, { clientIdSuffix: 'replay' }),
-      schemaRegistry: createRegistryClient(config),
-      config,
-      logger,
-    });
+    const kafka = createKafkaClient(config, logger, { clientIdSuffix: 'replay' });
+    const schemaRegistry = createRegistryClient(config);
+    const registry = openModelRegistry({ ch, kafka, schemaRegistry, config, logger });
     return await replayRange(
       {
         stream: o.stream,
@@ -151,8 +158,9 @@ async function runFromCli(ctx: CliContext, o: ReplayOptions): Promise<ReplaySumm
         ...(o.runId ? { runId: o.runId } : {}),
         ...(o.fresh ? { fresh: true } : {}),
         ...(workers !== undefined ? { workers } : {}),
+        ...(o.source === 'kafka' ? { source: 'kafka' as const } : {}),
       },
-      { ch, config, logger, registry, signal: stop.signal, onProgress },
+      { ch, config, logger, registry, signal: stop.signal, onProgress, kafka, schemaRegistry, onStaging },
     );
   } finally {
     if (ctx.interactive) ctx.err.write('\n');

@@ -1,0 +1,301 @@
+/**
+ * `vigil replay --source kafka`: copies the topic's records of a replay's window into a staging table with the
+ * raw table's columns, so that the rest of the replay (chunks, warm-up, workers, checkpoints) runs unchanged on
+ * it (raw-source.ts reads it instead of the raw table). staging-plan.ts decides what is read and when the topic
+ * can no longer answer.
+ *
+ * What is staged is what the live processor would have written as raw rows before its pipeline: records that
+ * decode (same codec, same registry) and pass the same contract checks (core/events validateReading /
+ * validateOrder, the same catalogue of asset types); the others were dead letters and are only counted. Late
+ * events and duplicates are staged: the replay's feature engine sets them aside exactly like the live one did,
+ * because it sees them in the same order. For that reason the staging table keeps every copy of a re-sent event
+ * (its sort key ends with the Kafka coordinates) where the raw table keeps one: FINAL on the raw table keeps
+ * whichever copy was inserted last, the live engine used the first.
+ *
+ * The receive time the future-skew check compares with is the staging time: the topic carries event times, not
+ * arrival times, so a record that was too far in the future when it arrived but is past now is staged.
+ *
+ * Idempotent: rows are keyed by event and Kafka coordinates, so staging the same run again replaces them; the
+ * table is named after the run id, so a resumed run refills the same table. The caller drops it once the run
+ * completed.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { Kafka } from 'kafkajs';
+import { storedAssetTypes } from '../adapters/clickhouse/asset-types.js';
+import type { ClickHouse } from '../adapters/clickhouse/index.js';
+import { orderRow, sensorReadingRow } from '../adapters/clickhouse/rows.js';
+import type { Row } from '../adapters/clickhouse/types.js';
+import type { WriterSchemaSource } from '../adapters/kafka/avro-codec.js';
+import { createEventCodec } from '../adapters/kafka/event-codec.js';
+import type { Logger } from '../adapters/logger.js';
+import type { Config } from '../core/config/index.js';
+import { deadLetterReasonOf } from '../core/events/errors.js';
+import type { DeadLetterReason, Order, SensorReading } from '../core/events/types.js';
+import type { ContractResult } from '../core/events/validate.js';
+import { validateReading } from '../core/events/validate.js';
+import { validateOrder } from '../core/events/validate-order.js';
+import { catalogueWith } from '../core/plant/asset-type-catalogue.js';
+import { type StreamName, streamScoringFromConfig } from '../core/scoring/index.js';
+import { topicsFromConfig } from '../core/topics.js';
+import { replayError } from './errors.js';
+import type { StagedInput } from './raw-source.js';
+import { describeGone, knownFromOf, type PartitionRead, planStaging, stagingWindow } from './staging-plan.js';
+
+export interface StagingProgress {
+  readonly read: number;
+  readonly total: number;
+  readonly staged: number;
+}
+
+export interface KafkaStagingOptions {
+  readonly kafka: Kafka;
+  readonly ch: ClickHouse;
+  readonly schemaRegistry: WriterSchemaSource;
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly stream: StreamName;
+  readonly runId: string;
+  readonly from: number;
+  readonly to: number;
+  /** How long staging waits for the next record while offsets remain (default 60 s). */
+  readonly stallTimeoutMs?: number;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: StagingProgress) => void;
+}
+
+export interface StagingResult extends StagedInput {
+  readonly topic: string;
+  readonly read: number;
+  readonly staged: number;
+  /** Records the live stream dead-lettered before its pipeline (undecodable, contract), by reason. */
+  readonly skipped: Readonly<Partial<Record<DeadLetterReason, number>>>;
+}
+
+/** Rows per insert: a round trip amortised over thousands of rows, a bounded request. */
+const INSERT_ROWS = 5_000;
+
+/** The staging table of a run: `replay_input_<hash of the run id>` (run ids may hold '.', ':' and '-'). */
+export function stagingTableOf(runId: string): string {
+  return `replay_input_${createHash('sha256').update(runId).digest('hex').slice(0, 12)}`;
+}
+
+export async function dropStagingTable(ch: ClickHouse, table: string): Promise<void> {
+  await ch.command(`DROP TABLE IF EXISTS ${table}`);
+}
+
+type AnyEvent = SensorReading | Order;
+
+export async function stageFromKafka(o: KafkaStagingOptions): Promise<StagingResult> {
+  const log = o.logger.child({ component: 'replay-staging', stream: o.stream, runId: o.runId });
+  const catalogue = catalogueWith(await storedAssetTypes(o.ch));
+  const scoring = streamScoringFromConfig(o.stream, o.config, catalogue);
+  const topics = topicsFromConfig(o.config);
+  const topic = o.stream === 'sensors' ? topics.sensorReadings : topics.orders;
+  const window = stagingWindow(o, scoring.retentionMs, scoring.allowedLatenessMs, o.config.replay.maxWarmupMs);
+  const reads = await partitionReads(o.kafka, topic.name, window);
+  const table = stagingTableOf(o.runId);
+  const raw = o.stream === 'sensors' ? 'sensor_readings' : 'orders';
+  const key = o.stream === 'sensors' ? 'asset_id' : 'store_id';
+  await o.ch.command(
+    `CREATE TABLE IF NOT EXISTS ${table} AS ${raw}
+     ENGINE = ReplacingMergeTree ORDER BY (${key}, event_time, event_id, source_partition, source_offset)
+     COMMENT 'replay --source kafka staging of run ${o.runId.replace(/'/g, '')} (dropped when the run completes)'`,
+  );
+  const total = reads.reduce((n, r) => n + r.end - r.start, 0);
+  log.info({ topic: topic.name, table, total, reads, window }, 'staging the topic for the replay');
+
+  const codec = createEventCodec(topic.valueSchema, o.schemaRegistry);
+  const receivedAt = Date.now();
+  const skew = o.config.events.maxFutureSkewMs;
+  const validate: (event: AnyEvent) => ContractResult =
+    o.stream === 'sensors'
+      ? (e) => validateReading(e as SensorReading, receivedAt, (t) => catalogue.specs(t), { maxFutureSkewMs: skew })
+      : (e) => validateOrder(e as Order, receivedAt, skew);
+  const toRow = (event: AnyEvent, partition: number, offset: string): Row =>
+    o.stream === 'sensors'
+      ? sensorReadingRow(event as SensorReading, { topic: topic.name, partition, offset })
+      : orderRow(event as Order, { topic: topic.name, partition, offset });
+
+  const skipped: Partial<Record<DeadLetterReason, number>> = {};
+  const skip = (reason: DeadLetterReason) => {
+    skipped[reason] = (skipped[reason] ?? 0) + 1;
+  };
+  let staged = 0;
+  const firstTimestamps: number[] = [];
+  const read = await consumeReads(
+    o,
+    topic.name,
+    reads,
+    async (partition, messages) => {
+      const ready = codec.prepareBatch(messages.map((m) => m.value));
+      if (ready) await ready;
+      const rows: Row[] = [];
+      for (const m of messages) {
+        let event: AnyEvent | undefined;
+        try {
+          event = codec.decodeCached(m.value ?? Buffer.alloc(0)) as AnyEvent | undefined;
+        } catch (error) {
+          const reason = deadLetterReasonOf(error);
+          if (reason === undefined) throw error;
+          skip(reason);
+          continue;
+        }
+        if (event === undefined) {
+          skip('UNKNOWN_SCHEMA');
+          continue;
+        }
+        const check = validate(event);
+        if (!check.ok) {
+          skip(check.reason);
+          continue;
+        }
+        // Outside the window nothing reads it; out-of-order stragglers before it are kept (they cost nothing).
+        if (event.eventTime >= window.to) continue;
+        rows.push(toRow(event, partition, m.offset));
+      }
+      for (let i = 0; i < rows.length; i += INSERT_ROWS) await o.ch.insertRows(table, rows.slice(i, i + INSERT_ROWS));
+      staged += rows.length;
+      return staged;
+    },
+    (first) => firstTimestamps.push(first),
+  );
+  const knownFrom = knownFromOf(window, firstTimestamps);
+  log.info({ read, staged, skipped, knownFrom: new Date(knownFrom).toISOString() }, 'topic staged');
+  return { table, knownFrom, topic: topic.name, read, staged, skipped };
+}
+
+/** Offsets to read per partition; refuses when the topic no longer holds what the range needs. */
+async function partitionReads(
+  kafka: Kafka,
+  topic: string,
+  window: ReturnType<typeof stagingWindow>,
+): Promise<PartitionRead[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const watermarks = await admin.fetchTopicOffsets(topic);
+    const windowStarts = await admin.fetchTopicOffsetsByTimestamp(topic, window.from);
+    const neededStarts = await admin.fetchTopicOffsetsByTimestamp(topic, window.needed);
+    const offsetOf = (list: readonly { partition: number; offset: string }[], partition: number, fallback: number) =>
+      Number(list.find((e) => e.partition === partition)?.offset ?? fallback);
+    const plan = planStaging(
+      watermarks.map((w) => {
+        const high = Number(w.high);
+        return {
+          partition: w.partition,
+          low: Number(w.low),
+          high,
+          windowStart: offsetOf(windowStarts, w.partition, high),
+          neededStart: offsetOf(neededStarts, w.partition, high),
+        };
+      }),
+    );
+    if (plan.gone.length > 0) {
+      throw replayError('VIGIL_REPLAY_KAFKA_RETENTION', { topic, detail: describeGone(plan.gone, window.needed) });
+    }
+    return [...plan.reads];
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+interface Message {
+  readonly offset: string;
+  readonly value: Buffer | null;
+}
+
+/**
+ * Reads each partition from its start to its end offset with a consumer of a throw-away group that never
+ * commits (nobody's offsets move), handing each batch's messages of the range to `onBatch` in offset order.
+ * Returns the number of records read.
+ */
+async function consumeReads(
+  o: KafkaStagingOptions,
+  topic: string,
+  reads: readonly PartitionRead[],
+  onBatch: (partition: number, messages: Message[]) => Promise<number>,
+  onFirstOfTruncated: (timestamp: number) => void,
+): Promise<number> {
+  const pending = new Map(reads.map((r) => [r.partition, r]));
+  const total = reads.reduce((n, r) => n + r.end - r.start, 0);
+  if (pending.size === 0) return 0;
+  const stallTimeoutMs = o.stallTimeoutMs ?? 60_000;
+  const groupId = `vigil-replay-staging-${randomUUID()}`;
+  const consumer = o.kafka.consumer({ groupId, allowAutoTopicCreation: false });
+  const next = new Map(reads.map((r) => [r.partition, r.start]));
+  let read = 0;
+  let lastProgress = Date.now();
+  let failure: unknown;
+  let finish: () => void = () => {};
+  const done = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        const range = pending.get(batch.partition);
+        if (range === undefined || failure !== undefined || o.signal?.aborted) return;
+        try {
+          // A re-fetch after the seek may repeat offsets already read; records past the end are not ours.
+          const from = next.get(batch.partition)!;
+          const messages = batch.messages.filter((m) => {
+            const offset = Number(m.offset);
+            return offset >= from && offset < range.end;
+          });
+          if (messages.length > 0) {
+            if (range.truncated && from === range.start) onFirstOfTruncated(Number(messages[0]!.timestamp));
+            const staged = await onBatch(batch.partition, messages);
+            read += messages.length;
+            next.set(batch.partition, Number(messages[messages.length - 1]!.offset) + 1);
+            lastProgress = Date.now();
+            o.onProgress?.({ read, total, staged });
+          }
+          // Compacted or aborted transactional offsets leave gaps: the batch's last offset also ends the range.
+          if (next.get(batch.partition)! >= range.end || Number(batch.lastOffset()) >= range.end - 1) {
+            pending.delete(batch.partition);
+            consumer.pause([{ topic, partitions: [batch.partition] }]);
+            if (pending.size === 0) finish();
+          }
+        } catch (error) {
+          failure = error;
+          finish();
+        }
+      },
+    });
+    for (const r of reads) consumer.seek({ topic, partition: r.partition, offset: String(r.start) });
+    const onAbort = () => finish();
+    o.signal?.addEventListener('abort', onAbort, { once: true });
+    // Waits on progress, not on a total time: a large window may take long, a silent broker may not.
+    const watchdog = setInterval(
+      () => {
+        if (Date.now() - lastProgress > stallTimeoutMs) finish();
+      },
+      Math.min(1_000, stallTimeoutMs),
+    );
+    try {
+      await done;
+    } finally {
+      clearInterval(watchdog);
+      o.signal?.removeEventListener('abort', onAbort);
+    }
+    if (failure !== undefined) throw failure;
+    if (o.signal?.aborted && pending.size > 0) {
+      throw replayError('VIGIL_REPLAY_INTERRUPTED', { runId: o.runId, done: 0, total: 'all' });
+    }
+    if (pending.size > 0) {
+      throw replayError('VIGIL_REPLAY_KAFKA_STALLED', {
+        topic,
+        runId: o.runId,
+        timeoutMs: stallTimeoutMs,
+        left: total - read,
+        partitions: [...pending.values()].map((r) => `${r.partition}:[${next.get(r.partition)},${r.end})`).join(' '),
+      });
+    }
+    return read;
+  } finally {
+    await consumer.disconnect().catch(() => {});
+  }
+}
