@@ -3,13 +3,17 @@
  * bucket every target's values by the card's edges, then compute PSI and the Jensen-Shannon distance against the
  * card's reference counts, all in ClickHouse. drift-math.ts is the same maths in TypeScript (unit-tested by hand).
  *
- * Inferences (not the features table) are read because a row there carries the exact vector the production model
- * saw, with its score and anomaly flag: features, score and alert rate come from the same rows. Only the live
- * stream (run_id '') of the production version counts: replays and shadow scores are not the plant.
+ * Inferences are read, each with the exact vector the production model saw (inline, or the features table's row of
+ * the same event, see adapters/clickhouse/rows.ts), so that features, score and alert rate come from the same rows.
+ * Only the live stream (run_id '') of the production version counts: replays and shadow scores are not the plant.
  */
 import type { QueryParams } from '../adapters/clickhouse/index.js';
+import { FEATURES_OF_INFERENCE, joinFeatures } from '../adapters/clickhouse/rows.js';
 import { PSI_EPSILON } from './drift-math.js';
 import type { DriftTarget } from './drift-targets.js';
+
+const inWindow = (column: string) =>
+  `${column} > fromUnixTimestamp64Milli({from:Int64}, 'UTC') AND ${column} <= fromUnixTimestamp64Milli({to:Int64}, 'UTC')`;
 
 export const DRIFT_SQL = `
 SELECT
@@ -44,19 +48,23 @@ FROM
         FROM
         (
             SELECT t.1 AS target, t.2 AS value
-            FROM inferences FINAL
+            FROM
+            (
+                SELECT i.score AS score, i.anomaly AS anomaly, ${FEATURES_OF_INFERENCE} AS vector
+                FROM inferences AS i FINAL
+                ${joinFeatures(`stream = {stream:String} AND run_id = '' AND ${inWindow('event_time')}`)}
+                WHERE i.stream = {stream:String}
+                  AND i.model_name = {model:String}
+                  AND i.model_version = {version:String}
+                  AND i.model_role = 'production'
+                  AND i.run_id = ''
+                  AND ${inWindow('i.event_time')}
+            )
             ARRAY JOIN arrayFilter(x -> isFinite(x.2), arrayMap((k, n, i) -> (toUInt32(i - 1), multiIf(
                 k = 'score', score,
                 k = 'alert_rate', toFloat64(anomaly),
-                mapContains(features, n), features[n],
+                mapContains(vector, n), vector[n],
                 nan)), {kinds:Array(String)}, {names:Array(String)}, arrayEnumerate({names:Array(String)}))) AS t
-            WHERE stream = {stream:String}
-              AND model_name = {model:String}
-              AND model_version = {version:String}
-              AND model_role = 'production'
-              AND run_id = ''
-              AND event_time > fromUnixTimestamp64Milli({from:Int64}, 'UTC')
-              AND event_time <= fromUnixTimestamp64Milli({to:Int64}, 'UTC')
         )
         GROUP BY target
     )

@@ -65,7 +65,7 @@ export async function scoreChunk<E>(deps: ChunkScorerDeps<E>, input: ChunkInput)
     if (batchEmits) {
       out.events += scored.accepted.length;
       for (const f of scored.features) out.features.push(featureRow(f, input.runId));
-      for (const i of scored.inferences) out.inferences.push(inferenceRow(i, { runId: input.runId }));
+      for (const i of scored.inferences) out.inferences.push(inferenceRow(i, { runId: input.runId }, 'features-table'));
       for (const a of scored.alerts) if (inRange(a.eventTime)) out.alerts.push(replayAlertRow(a, input.runId));
     }
     batch = [];

@@ -78,7 +78,7 @@ export class OutputWriter {
     );
     await ch.insertRows(
       'inferences',
-      o.inferences.map((i) => inferenceRow(i)),
+      o.inferences.map((i) => inferenceRow(i, {}, 'features-table')),
     );
     await ch.insertRows(
       'alerts',

@@ -112,8 +112,21 @@ export interface InferenceProvenance {
   readonly runId?: string;
 }
 
-export function inferenceRow(i: Inference, provenance: InferenceProvenance = {}): Row {
-  return {
+/**
+ * Where an inference row's feature vector lives. `features-table`: the stream and replay write every vector once,
+ * to the features table (same stream, key, event_id and run_id), and leave the inference's map empty; a vector is
+ * ~200 Float64 and writing it twice per event (more with shadow models) was most of the processor's insert time.
+ * `inline`: in the inference row itself, for writers without a features table row (API scores, evaluation).
+ * Readers take the inline map when it is not empty, else the features table's (see FEATURES_OF_INFERENCE).
+ */
+export type InferenceVector = 'inline' | 'features-table';
+
+export function inferenceRow(
+  i: Inference,
+  provenance: InferenceProvenance = {},
+  vector: InferenceVector = 'inline',
+): Row {
+  const row: Record<string, unknown> = {
     inference_id: i.inferenceId,
     stream: i.stream,
     key: i.key,
@@ -128,7 +141,6 @@ export function inferenceRow(i: Inference, provenance: InferenceProvenance = {})
     model_role: i.modelRole,
     feature_set: i.featureSet,
     feature_set_version: i.featureSetVersion,
-    features: i.features,
     source_topic: i.sourceTopic,
     source_partition: i.sourcePartition,
     source_offset: i.sourceOffset === '' ? -1 : i.sourceOffset,
@@ -136,6 +148,23 @@ export function inferenceRow(i: Inference, provenance: InferenceProvenance = {})
     request_id: provenance.requestId ?? '',
     run_id: provenance.runId ?? '',
   };
+  if (vector === 'inline') row.features = i.features;
+  return row;
+}
+
+/** SQL for an inference's feature vector after `FROM inferences AS i FINAL ${joinFeatures(...)}` (InferenceVector). */
+export const FEATURES_OF_INFERENCE = 'if(empty(i.features), f.features, i.features)';
+
+/**
+ * The LEFT JOIN that finds the features-table vector of `inferences AS i`; `where` narrows the features table
+ * (its primary key starts with stream and key) so that the join reads no more than the inferences it serves.
+ */
+export function joinFeatures(where: string): string {
+  return `LEFT JOIN (
+      SELECT stream, key, event_id, run_id, feature_set_version, features FROM features FINAL WHERE ${where}
+    ) AS f
+    ON f.stream = i.stream AND f.key = i.key AND f.event_id = i.event_id AND f.run_id = i.run_id
+       AND f.feature_set_version = i.feature_set_version`;
 }
 
 const SEVERITY_RANK = { low: 0, medium: 1, high: 2, critical: 3 } as const;

@@ -57,7 +57,7 @@ export async function processorRows(
       batches.push({
         raw: scored.accepted.map((a) => runtime.rawRow(a.event, a.source)),
         features: scored.features.map((f) => featureRow(f)),
-        inferences: scored.inferences.map((x) => inferenceRow(x)),
+        inferences: scored.inferences.map((x) => inferenceRow(x, {}, 'features-table')),
         alerts: scored.alerts.map((a) => alertRow(a)),
       });
     }

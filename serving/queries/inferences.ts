@@ -87,6 +87,7 @@ export async function inferenceTrace(ch: ClickHouse, inferenceId: string): Promi
   );
   if (rows[0] === undefined) return undefined;
   const inference = normalise(rows[0]) as InferenceTrace['inference'];
+  if (Object.keys(inference.features).length === 0) inference.features = await storedVector(ch, inference);
   const events = await ch.query<Record<string, unknown>>(
     `SELECT event_id AS eventId, asset_id AS assetId, asset_type AS assetType,
        toUnixTimestamp64Milli(event_time) AS eventTime, channels, quality
@@ -118,4 +119,25 @@ export async function inferenceTrace(ch: ClickHouse, inferenceId: string): Promi
       : null,
     apiKey,
   };
+}
+
+/** The vector the stream or a replay stored once in the features table for this inference's event (rows.ts). */
+async function storedVector(ch: ClickHouse, i: InferenceView): Promise<Record<string, number>> {
+  const rows = await ch.query<{ features: Record<string, number> }>(
+    `SELECT features FROM features FINAL
+     WHERE stream = {stream:String} AND key = {key:String} AND feature_set = {set:String}
+       AND feature_set_version = {version:String} AND run_id = {run:String}
+       AND event_time = fromUnixTimestamp64Milli({t:Int64}, 'UTC') AND event_id = {e:String}
+     LIMIT 1`,
+    {
+      stream: i.stream,
+      key: i.key,
+      set: i.featureSet,
+      version: i.featureSetVersion,
+      run: i.runId,
+      t: i.eventTime,
+      e: i.eventId,
+    },
+  );
+  return rows[0]?.features ?? {};
 }

@@ -225,7 +225,8 @@ export async function fillMonitoringData(ch: ClickHouse, o: FillOptions): Promis
     await insertAll(
       ch,
       'inferences',
-      out.inferences.map((i) => inferenceRow(i)),
+      // As the stream writes them: the vector once, in the features table (drift reads it through the join).
+      out.inferences.map((i) => inferenceRow(i, {}, 'features-table')),
     );
     await insertAll(
       ch,

@@ -5,6 +5,7 @@
  * the first event scored by the restored version.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FEATURES_OF_INFERENCE, joinFeatures } from '../../adapters/clickhouse/rows.js';
 import { createKafkaClient } from '../../adapters/kafka/client.js';
 import { createLogger } from '../../adapters/logger.js';
 import { createMetricsRegistry } from '../../adapters/metrics.js';
@@ -136,7 +137,9 @@ describe('promote and roll back under a running processor', () => {
         const info = await registry.get('sensors-pump', version);
         const { scorer } = await openModelDir(registry.store.dirOf(info), featureSet);
         const rows = await db.ch.query<{ features: Record<string, number>; score: number }>(
-          `SELECT features, score FROM inferences FINAL WHERE model_version = {version:String} ORDER BY event_id LIMIT 200`,
+          `SELECT ${FEATURES_OF_INFERENCE} AS features, i.score AS score FROM inferences AS i FINAL
+           ${joinFeatures("stream = 'sensors' AND run_id = ''")}
+           WHERE i.model_version = {version:String} ORDER BY i.event_id LIMIT 200`,
           { version },
         );
         const vectors = rows.map((r) => Float64Array.from(featureSet.featureNames, (name) => r.features[name] ?? 0));

@@ -5,11 +5,12 @@
  * a live (server-sent events) client over a real socket.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { featureRow, inferenceRow } from '../../adapters/clickhouse/rows.js';
 import { DEFAULT_ALERT_POLICY } from '../../core/alerts/index.js';
 import { configWith } from '../../core/config/index.js';
-import type { SensorReading } from '../../core/events/types.js';
+import type { Inference, SensorReading } from '../../core/events/types.js';
 import { channelSpecs } from '../../core/plant/catalogue.js';
-import { ScoringPipeline, sensorStream, staticModels } from '../../core/scoring/index.js';
+import { type FeatureRow, ScoringPipeline, sensorStream, staticModels } from '../../core/scoring/index.js';
 import { waitFor } from '../helpers/wait.js';
 import {
   auth,
@@ -37,7 +38,9 @@ function spikedReadings(): SensorReading[] {
   );
 }
 
-async function pipelineScores(readings: readonly SensorReading[]): Promise<Map<string, number>> {
+async function pipelineOutputs(
+  readings: readonly SensorReading[],
+): Promise<{ features: FeatureRow[]; inferences: Inference[] }> {
   const config = configWith({ ...TEST_FEATURE_ENV });
   const stream = sensorStream(config.features, (t) => channelSpecs(t)?.map((c) => c.name));
   const pipeline = new ScoringPipeline(stream, staticModels({ pump: [zScoreModel(pumpFeatureSet())] }), {
@@ -45,16 +48,22 @@ async function pipelineScores(readings: readonly SensorReading[]): Promise<Map<s
     name: 'stream',
   });
   // The stream sees the same events from Kafka, in small batches.
-  const scores = new Map<string, number>();
+  const all = { features: [] as FeatureRow[], inferences: [] as Inference[] };
   for (let i = 0; i < readings.length; i += 7) {
     const batch = readings.slice(i, i + 7).map((event, j) => ({
       event,
       source: { topic: 'vigil.sensor-readings', partition: 0, offset: String(i + j) },
     }));
     const out = await pipeline.process(batch, { emit: true, scoredAt: 0 });
-    for (const inf of out.inferences) scores.set(inf.eventId, inf.score);
+    all.features.push(...out.features);
+    all.inferences.push(...out.inferences);
   }
-  return scores;
+  return all;
+}
+
+async function pipelineScores(readings: readonly SensorReading[]): Promise<Map<string, number>> {
+  const { inferences } = await pipelineOutputs(readings);
+  return new Map(inferences.map((i) => [i.eventId, i.score]));
 }
 
 describe('scoring through the API', () => {
@@ -158,6 +167,27 @@ describe('scoring through the API', () => {
     });
     expect(Object.keys(t.inference.features).length).toBe(pumpFeatureSet().featureNames.length);
     expect(t.apiKey).toEqual({ id: fx.keyIds.viewer, name: 'test viewer', role: 'viewer' });
+  });
+
+  it('traces a stream inference to the vector the stream stored once, in the features table', async () => {
+    const { features, inferences } = await pipelineOutputs(spikedReadings());
+    await fx.tch.ch.insertRows(
+      'features',
+      features.map((f) => featureRow(f)),
+    );
+    await fx.tch.ch.insertRows(
+      'inferences',
+      inferences.map((i) => inferenceRow(i, {}, 'features-table')),
+    );
+    const target = inferences.at(-1)!;
+    const trace = await fx.server.app.inject({
+      method: 'GET',
+      url: `/v1/inferences/${target.inferenceId}`,
+      headers: auth(fx.keys.viewer),
+    });
+    expect(trace.statusCode).toBe(200);
+    expect(trace.json().inference.features).toEqual(target.features);
+    expect(Object.keys(target.features).length).toBe(pumpFeatureSet().featureNames.length);
   });
 
   it('answers CSV when the client accepts text/csv', async () => {
