@@ -64,6 +64,7 @@ const CASES: RouteCase[] = [
   { method: 'GET', url: '/v1/assets', route: '/v1/assets', permission: 'read', ok: 200 },
   { method: 'GET', url: '/v1/assets/pump-x/series', route: '/v1/assets/:assetId/series', permission: 'read', ok: 200 },
   { method: 'GET', url: '/v1/dead-letters', route: '/v1/dead-letters', permission: 'read', ok: 200 },
+  { method: 'GET', url: '/v1/drift?window=1h&latest=true', route: '/v1/drift', permission: 'read', ok: 200 },
   {
     method: 'POST',
     url: '/v1/dead-letters/t/0/1/replay',

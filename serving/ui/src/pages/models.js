@@ -1,8 +1,9 @@
-// Models: versions with their state and metrics, production vs shadow over the last 24 h, and (admins) promote,
-// shadow and roll back with a reason.
+// Models: versions with their state and metrics, production vs shadow over the last 24 h, drift of the production
+// version (drift-panel.js), and (admins) promote, shadow and roll back with a reason.
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, can, fmt } from '../api.js';
+import { DriftPanel } from '../drift-panel.js';
 
 function ChangeForm({ name, versions, onDone }) {
   const [action, setAction] = useState('promote');
@@ -62,6 +63,7 @@ function ModelCard({ name, versions, reload }) {
       html`<table class="table"><thead><tr><th>version</th><th>role</th><th>scores</th><th>anomaly rate</th><th>mean score</th></tr></thead>
         <tbody>${comparison.map((c) => html`<tr><td><code>${c.version}</code></td><td>${c.role}</td><td>${c.scores}</td><td>${fmt.num(c.anomalyRate * 100, 2)} %</td><td>${fmt.num(c.meanScore, 3)}</td></tr>`)}</tbody></table>`
     }
+    <${DriftPanel} name=${name} />
     ${can('models.change') && html`<${ChangeForm} name=${name} versions=${versions} onDone=${reload} />`}
   </div>`;
 }
