@@ -12,7 +12,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { installAuth } from './auth.js';
 import type { ServingContext } from './context.js';
-import { errorBodySchema, installErrorHandler } from './error-handler.js';
+import { errorBodySchema, installErrorHandler, replyToFrameworkError } from './error-handler.js';
 import { servingError } from './errors.js';
 import type { Permission } from './permissions.js';
 import { alertWorkflowPlugin } from './plugins/alert-workflow.js';
@@ -20,7 +20,6 @@ import { alertsPlugin } from './plugins/alerts.js';
 import { assetsPlugin } from './plugins/assets.js';
 import { auditHook, auditPlugin } from './plugins/audit.js';
 import { deadLettersPlugin } from './plugins/dead-letters.js';
-import { driftPlugin } from './plugins/drift.js';
 import { healthPlugin } from './plugins/health.js';
 import { inferencesPlugin } from './plugins/inferences.js';
 import { ingestPlugin } from './plugins/ingest.js';
@@ -54,6 +53,7 @@ export async function buildApp(ctx: ServingContext): Promise<FastifyInstance> {
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    frameworkErrors: replyToFrameworkError,
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -127,7 +127,6 @@ export async function buildApp(ctx: ServingContext): Promise<FastifyInstance> {
     alertWorkflowPlugin,
     assetsPlugin,
     deadLettersPlugin,
-    driftPlugin,
     modelsPlugin,
     auditPlugin,
     ingestPlugin,

@@ -39,6 +39,16 @@ export function toVigilError(error: unknown, request: FastifyRequest, bodyLimit:
   return servingError('VIGIL_SERVING_INTERNAL', { requestId: request.id }, error);
 }
 
+/**
+ * URLs the router refuses before any hook runs (a path parameter over 100 characters, a malformed escape): the
+ * same `{ code, message, requestId }` body as every other error, instead of fastify's own shape that no route
+ * declares (schemathesis found the 414s).
+ */
+export function replyToFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const vigil = servingError('VIGIL_SERVING_VALIDATION', { detail: error.message });
+  reply.status(vigil.status).send({ code: vigil.code, message: vigil.message, requestId: request.id });
+}
+
 export function installErrorHandler(app: FastifyInstance, bodyLimit: number): void {
   app.setErrorHandler((error, request: FastifyRequest, reply: FastifyReply) => {
     const vigil = toVigilError(error, request, bodyLimit);

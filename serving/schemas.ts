@@ -7,6 +7,15 @@ export const errorResponses = {
 
 export const epochMs = { type: 'integer', description: 'epoch milliseconds (UTC)' } as const;
 
+/**
+ * The latest time a request may carry: the end of ClickHouse's DateTime64 range (2299-12-31). Unbounded integers
+ * reached ClickHouse beyond 2^53 or `Date` beyond its range and failed there with a 500 (found by schemathesis).
+ */
+export const MAX_EPOCH_MS = Date.UTC(2299, 11, 31, 23, 59, 59, 999);
+
+/** A time a client sends as an integer (bodies, and query strings that take only epoch milliseconds). */
+export const epochMsInput = { ...epochMs, minimum: 0, maximum: MAX_EPOCH_MS } as const;
+
 /** A time in a query string: epoch milliseconds or ISO 8601. */
 export const timeParam = {
   type: 'string',
@@ -29,8 +38,8 @@ export const sensorReadingSchema = {
     assetType: { type: 'string', minLength: 1, maxLength: 64 },
     site: { type: 'string', maxLength: 128 },
     line: { type: 'string', maxLength: 128 },
-    eventTime: { ...epochMs, minimum: 0 },
-    seq: { type: 'integer' },
+    eventTime: epochMsInput,
+    seq: { type: 'integer', minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER },
     channels: numberMap,
     quality: { type: 'array', items: { type: 'string' }, maxItems: 16 },
   },

@@ -1,11 +1,17 @@
 import { servingError } from './errors.js';
+import { MAX_EPOCH_MS } from './schemas.js';
 
-/** Parses a query-string time (epoch ms or ISO 8601). */
+/** Parses a query-string time (epoch ms or ISO 8601), between 1970 and the end of ClickHouse's time range. */
 export function parseTime(raw: string | undefined, field: string): number | undefined {
   if (raw === undefined || raw === '') return undefined;
   const ms = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
   if (!Number.isFinite(ms))
     throw servingError('VIGIL_SERVING_VALIDATION', { detail: `querystring/${field} is not a time` });
+  if (ms < 0 || ms > MAX_EPOCH_MS) {
+    throw servingError('VIGIL_SERVING_VALIDATION', {
+      detail: `querystring/${field} must be between 1970 and ${new Date(MAX_EPOCH_MS).toISOString()}`,
+    });
+  }
   return ms;
 }
 

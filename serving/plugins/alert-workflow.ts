@@ -18,7 +18,7 @@ import { similarIncidents } from '../../alert-workflow/similar-incidents.js';
 import type { ServingContext } from '../context.js';
 import { servingError } from '../errors.js';
 import { getAlert } from '../queries/alerts.js';
-import { errorResponses } from '../schemas.js';
+import { epochMsInput, errorResponses } from '../schemas.js';
 import { alertSchema } from './alerts.js';
 
 const stream = { type: 'string', enum: ['sensors', 'orders'], default: 'sensors' } as const;
@@ -214,8 +214,8 @@ export const alertWorkflowPlugin: FastifyPluginAsync<ServingContext> = async (ap
             stream,
             assetId: target,
             mode: { type: 'string', enum: [...OPERATING_MODES], default: 'maintenance' },
-            startsAt: { type: 'integer', description: 'epoch ms; default now' },
-            endsAt: { type: 'integer', description: 'epoch ms' },
+            startsAt: { ...epochMsInput, description: 'epoch ms; default now' },
+            endsAt: { ...epochMsInput, description: 'epoch ms' },
             reason: text,
           },
         },
@@ -323,8 +323,8 @@ export const alertWorkflowPlugin: FastifyPluginAsync<ServingContext> = async (ap
           additionalProperties: false,
           properties: {
             stream,
-            from: { type: 'integer', description: 'epoch ms; default 30 days ago' },
-            to: { type: 'integer', description: 'epoch ms; default now' },
+            from: { ...epochMsInput, description: 'epoch ms; default 30 days ago' },
+            to: { ...epochMsInput, description: 'epoch ms; default now' },
           },
         },
         response: {

@@ -57,8 +57,9 @@ export const deadLettersPlugin: FastifyPluginAsync<ServingContext> = async (app,
           required: ['topic', 'partition', 'offset'],
           properties: {
             topic: { type: 'string', minLength: 1, maxLength: 249 },
-            partition: { type: 'integer', minimum: 0 },
-            offset: { type: 'string', pattern: '^\\d{1,19}$' },
+            // Kafka's own bounds (int32 partition, int64 offset): larger values failed in ClickHouse with a 500.
+            partition: { type: 'integer', minimum: 0, maximum: 2_147_483_647 },
+            offset: { type: 'string', pattern: '^(0|[1-9]\\d{0,17})$' },
           },
         },
         response: {

@@ -37,6 +37,16 @@ export const ingestPlugin: FastifyPluginAsync<ServingContext> = async (app, ctx)
           reason: 'the publishing library (producers/publish) is not wired into this server yet',
         });
       }
+      // The record timestamp is the event time, and brokers refuse timestamps far ahead of their clock (Kafka 4's
+      // log.message.timestamp.after.max.ms, 1 h by default), which failed the whole request with a 500. Readings
+      // beyond the contract's clock skew would be dead-lettered as ABSURD_TIMESTAMP anyway: refuse them here.
+      const latest = (ctx.now ?? Date.now)() + ctx.config.events.maxFutureSkewMs;
+      const future = request.body.readings.findIndex((r) => r.eventTime > latest);
+      if (future >= 0) {
+        throw servingError('VIGIL_SERVING_VALIDATION', {
+          detail: `body/readings/${future}/eventTime is more than VIGIL_MAX_FUTURE_SKEW (${ctx.config.events.maxFutureSkewMs} ms) ahead of the server clock`,
+        });
+      }
       const readings: SensorReading[] = request.body.readings.map((r, i) => ({
         eventId: r.eventId ?? derivedEventId(r.assetId, r.eventTime, i),
         assetId: r.assetId,

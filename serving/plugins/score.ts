@@ -260,7 +260,13 @@ export const scorePlugin: FastifyPluginAsync<ServingContext> = async (app, ctx) 
           detail: 'POST /v1/score/file expects multipart/form-data with a "file" field holding the CSV',
         });
       }
-      const file = await request.file();
+      const file = await request.file().catch((error: unknown) => {
+        // busboy refuses a multipart header without a boundary with a plain Error (no code): the client's mistake.
+        if (error instanceof Error && !('code' in error)) {
+          throw servingError('VIGIL_SERVING_VALIDATION', { detail: `multipart body: ${error.message}` });
+        }
+        throw error;
+      });
       if (file === undefined) {
         throw servingError('VIGIL_SERVING_VALIDATION', { detail: 'body/file is required (multipart field "file")' });
       }

@@ -9,6 +9,7 @@ import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import type { SensorReading } from '../../core/events/types.js';
 import { servingError } from '../errors.js';
+import { MAX_EPOCH_MS } from '../schemas.js';
 import type { ScoreResult } from './api-scorer.js';
 
 const ALIASES: Record<string, keyof typeof FIELD> = {
@@ -30,9 +31,9 @@ const FIELD = { assetId: 1, assetType: 1, eventTime: 1, eventId: 1, site: 1, lin
 
 export function parseEventTime(raw: string): number | undefined {
   const text = raw.trim();
-  if (/^\d{10,16}$/.test(text)) return Number(text);
-  const ms = Date.parse(text);
-  return Number.isFinite(ms) ? ms : undefined;
+  const ms = /^\d{10,16}$/.test(text) ? Number(text) : Date.parse(text);
+  // Beyond the range the JSON routes accept, the time cannot be written back (toISOString throws).
+  return Number.isFinite(ms) && ms >= 0 && ms <= MAX_EPOCH_MS ? ms : undefined;
 }
 
 /** A stable event id for a reading that came without one: the same file gives the same ids. */
