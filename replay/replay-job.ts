@@ -78,6 +78,18 @@ export interface ReplaySummary {
   readonly timings: { readonly readMs: number; readonly scoreMs: number; readonly writeMs: number };
   readonly elapsedMs: number;
   readonly eventsPerSecond: number;
+  /** `--source kafka`: what staging read from the topic (replay-range.ts adds it). */
+  readonly staging?: StagingSummary;
+}
+
+export interface StagingSummary {
+  readonly topic: string;
+  /** Records read from the topic (the window's offsets). */
+  readonly read: number;
+  /** Of those, the ones staged (decoded, passed the contract checks, inside the window). */
+  readonly staged: number;
+  /** Records the live stream dead-lettered before its pipeline, by reason. */
+  readonly skipped: Readonly<Record<string, number>>;
 }
 
 /** Rows per insert call: big enough to amortise a round trip, small enough to keep the request bounded. */

@@ -90,8 +90,10 @@ export async function replayRange(request: ReplayRequest, deps: ReplayDeps): Pro
     ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
     ...(staged ? { staged } : {}),
   });
-  if (staged) await dropStagingTable(deps.ch, staged.table);
-  return summary;
+  if (staged === undefined) return summary;
+  await dropStagingTable(deps.ch, staged.table);
+  const { topic, read, staged: rows, skipped } = staged;
+  return { ...summary, staging: { topic, read, staged: rows, skipped } };
 }
 
 async function stage(spec: ReplaySpec, deps: ReplayDeps): Promise<StagingResult> {

@@ -177,8 +177,14 @@ function formatSummary(s: ReplaySummary): string {
     `chunks       ${s.chunks} (${s.skippedChunks} already done by an earlier pass), ${s.retries} retries`,
     `keys         ${s.keys}; exact warm-up (bit-for-bit parity) for ${s.exactKeySlices}/${s.keySlices} key slices`,
     `rows         ${s.events} events -> ${s.features} features, ${s.inferences} inferences, ${s.alerts} alert rows`,
+    ...(s.staging ? [stagingLine(s.staging)] : []),
     `time         ${formatDuration(s.elapsedMs)} (${s.eventsPerSecond} events/s)`,
     `compare      vigil replay compare ${s.runId} live`,
     '',
   ].join('\n');
+}
+
+function stagingLine(s: NonNullable<ReplaySummary['staging']>): string {
+  const skipped = Object.entries(s.skipped).map(([reason, n]) => `${n} ${reason}`);
+  return `kafka        ${s.read} records read from ${s.topic}, ${s.staged} staged${skipped.length > 0 ? `, skipped as the stream dead-lettered them: ${skipped.join(', ')}` : ''}`;
 }
