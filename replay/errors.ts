@@ -62,4 +62,10 @@ export const replayError = errorCatalogue({
     status: 504,
     retriable: true,
   },
+  VIGIL_REPLAY_KAFKA_INTERRUPTED: {
+    message:
+      'Staging topic {topic} for run {runId} was interrupted after {read} of {total} records; run the same command again: staging starts over, then the run resumes.',
+    status: 500,
+    retriable: true,
+  },
 });

@@ -69,6 +69,7 @@ export interface StagingResult extends StagedInput {
   readonly staged: number;
   /** Records the live stream dead-lettered before its pipeline (undecodable, contract), by reason. */
   readonly skipped: Readonly<Partial<Record<DeadLetterReason, number>>>;
+  readonly elapsedMs: number;
 }
 
 /** Rows per insert: a round trip amortised over thousands of rows, a bounded request. */
@@ -87,6 +88,7 @@ type AnyEvent = SensorReading | Order;
 
 export async function stageFromKafka(o: KafkaStagingOptions): Promise<StagingResult> {
   const log = o.logger.child({ component: 'replay-staging', stream: o.stream, runId: o.runId });
+  const started = performance.now();
   const catalogue = catalogueWith(await storedAssetTypes(o.ch));
   const scoring = streamScoringFromConfig(o.stream, o.config, catalogue);
   const topics = topicsFromConfig(o.config);
@@ -160,8 +162,9 @@ export async function stageFromKafka(o: KafkaStagingOptions): Promise<StagingRes
     (first) => firstTimestamps.push(first),
   );
   const knownFrom = knownFromOf(window, firstTimestamps);
-  log.info({ read, staged, skipped, knownFrom: new Date(knownFrom).toISOString() }, 'topic staged');
-  return { table, knownFrom, topic: topic.name, read, staged, skipped };
+  const elapsedMs = Math.round(performance.now() - started);
+  log.info({ read, staged, skipped, elapsedMs, knownFrom: new Date(knownFrom).toISOString() }, 'topic staged');
+  return { table, knownFrom, topic: topic.name, read, staged, skipped, elapsedMs };
 }
 
 /** Offsets to read per partition; refuses when the topic no longer holds what the range needs. */
@@ -283,7 +286,7 @@ async function consumeReads(
     }
     if (failure !== undefined) throw failure;
     if (o.signal?.aborted && pending.size > 0) {
-      throw replayError('VIGIL_REPLAY_INTERRUPTED', { runId: o.runId, done: 0, total: 'all' });
+      throw replayError('VIGIL_REPLAY_KAFKA_INTERRUPTED', { topic, runId: o.runId, read, total });
     }
     if (pending.size > 0) {
       throw replayError('VIGIL_REPLAY_KAFKA_STALLED', {

@@ -90,6 +90,8 @@ export interface StagingSummary {
   readonly staged: number;
   /** Records the live stream dead-lettered before its pipeline, by reason. */
   readonly skipped: Readonly<Record<string, number>>;
+  /** Time staging took (before the run's own elapsedMs). */
+  readonly elapsedMs: number;
 }
 
 /** Rows per insert call: big enough to amortise a round trip, small enough to keep the request bounded. */

@@ -92,8 +92,8 @@ export async function replayRange(request: ReplayRequest, deps: ReplayDeps): Pro
   });
   if (staged === undefined) return summary;
   await dropStagingTable(deps.ch, staged.table);
-  const { topic, read, staged: rows, skipped } = staged;
-  return { ...summary, staging: { topic, read, staged: rows, skipped } };
+  const { topic, read, staged: rows, skipped, elapsedMs } = staged;
+  return { ...summary, staging: { topic, read, staged: rows, skipped, elapsedMs } };
 }
 
 async function stage(spec: ReplaySpec, deps: ReplayDeps): Promise<StagingResult> {

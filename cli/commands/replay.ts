@@ -186,5 +186,5 @@ function formatSummary(s: ReplaySummary): string {
 
 function stagingLine(s: NonNullable<ReplaySummary['staging']>): string {
   const skipped = Object.entries(s.skipped).map(([reason, n]) => `${n} ${reason}`);
-  return `kafka        ${s.read} records read from ${s.topic}, ${s.staged} staged${skipped.length > 0 ? `, skipped as the stream dead-lettered them: ${skipped.join(', ')}` : ''}`;
+  return `kafka        ${s.read} records read from ${s.topic} in ${formatDuration(s.elapsedMs)}, ${s.staged} staged${skipped.length > 0 ? `, skipped as the stream dead-lettered them: ${skipped.join(', ')}` : ''}`;
 }

@@ -23,7 +23,14 @@ import { topicsFromConfig } from '../../core/topics.js';
 import { PlantSimulator } from '../../producers/plant/plant-simulator.js';
 import { openPublisher } from '../../producers/publish/open-publisher.js';
 import { openModelRegistry } from '../../registry/index.js';
-import { compareRuns, formatComparison, type ReplaySummary, replayRange } from '../../replay/index.js';
+import {
+  compareRuns,
+  formatComparison,
+  type Progress,
+  type ReplaySummary,
+  replayRange,
+  stagingTableOf,
+} from '../../replay/index.js';
 import { runCli } from '../helpers/cli.js';
 import { freshKafkaEnv, uniqueName } from '../helpers/kafka.js';
 import { exitOf, spawnVigil, waitCaughtUp } from '../helpers/processor.js';
@@ -49,6 +56,13 @@ async function runRows(ch: ClickHouse, runId: string) {
     { r: runId },
   );
   return row!;
+}
+
+async function stagingTables(ch: ClickHouse): Promise<string[]> {
+  const rows = await ch.query<{ name: string }>(
+    "SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE 'replay\\_input\\_%' ORDER BY name",
+  );
+  return rows.map((r) => r.name);
 }
 
 describe('vigil replay --source kafka', () => {
@@ -153,6 +167,7 @@ describe('vigil replay --source kafka', () => {
          WHERE source_topic = {topic:String} AND reason != 'LATE' GROUP BY reason ORDER BY reason`,
         { topic },
       );
+      process.stderr.write(`[replay-kafka test] staging ${JSON.stringify(fromKafka.staging)}\n`);
       expect(fromKafka.staging?.topic).toBe(topic);
       expect(fromKafka.staging?.read).toBe(publisher.stats.acknowledged + 1);
       expect(fromKafka.staging?.skipped).toEqual(Object.fromEntries(dead.map((d) => [d.reason, Number(d.n)])));
@@ -176,6 +191,35 @@ describe('vigil replay --source kafka', () => {
       expect(sources.scores.maxAbsDiff).toBeLessThanOrEqual(1e-6);
       expect(sources.a.alerts).toBe(sources.b.alerts);
 
+      // Interrupted after its first chunk, the run keeps its staging table; run again, it restages into it,
+      // resumes from the checkpoints, equals the run from the raw tables (other chunks: 30 s) and drops it.
+      const small = { ...config, replay: { ...config.replay, chunkMs: 30_000 } };
+      const stop = new AbortController();
+      const onProgress = (p: Progress) => {
+        if (p.doneChunks >= 1) stop.abort();
+      };
+      const resumable = { ...range, runId: 'resumed', source: 'kafka' as const };
+      const interrupted = await replayRange(resumable, {
+        ...deps,
+        config: small,
+        signal: stop.signal,
+        onProgress,
+      }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(isVigilError(interrupted, 'VIGIL_REPLAY_INTERRUPTED'), String(interrupted)).toBe(true);
+      expect(await stagingTables(ch)).toEqual([stagingTableOf('resumed')]);
+      const resumed = await replayRange(resumable, { ...deps, config: small });
+      expect(resumed.skippedChunks).toBeGreaterThanOrEqual(1);
+      expect(resumed.skippedChunks).toBeLessThan(resumed.chunks);
+      const resumedVsClickHouse = await compareRuns(ch, 'resumed', 'from-clickhouse');
+      expect(resumedVsClickHouse.a.features).toBe(resumedVsClickHouse.b.features);
+      expect(resumedVsClickHouse.features.identical).toBe(resumedVsClickHouse.b.features);
+      expect(resumedVsClickHouse.a.inferences).toBe(resumedVsClickHouse.b.inferences);
+      expect(resumedVsClickHouse.scores.maxAbsDiff).toBeLessThanOrEqual(1e-6);
+      expect(resumedVsClickHouse.alertsOnlyA.count + resumedVsClickHouse.alertsOnlyB.count).toBe(0);
+
       // The same run id again restages and replaces: nothing doubles, no staging table is left.
       const before = await runRows(ch, 'from-kafka');
       expect(before.features).toBe(before.feature_ids);
@@ -183,10 +227,7 @@ describe('vigil replay --source kafka', () => {
       expect(again.skippedChunks).toBe(0);
       expect(await runRows(ch, 'from-kafka')).toEqual(before);
       expect(before.inferences).toBe(before.inference_ids);
-      const leftovers = await ch.query(
-        "SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE 'replay_input_%'",
-      );
-      expect(leftovers).toEqual([]);
+      expect(await stagingTables(ch)).toEqual([]);
 
       // Records up to a minute into the range deleted (as retention would): the range is refused.
       const admin = kafka.admin();
