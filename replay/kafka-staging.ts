@@ -57,6 +57,8 @@ export interface KafkaStagingOptions {
   readonly runId: string;
   readonly from: number;
   readonly to: number;
+  /** Stage only these keys (asset or store ids); undefined: every key. */
+  readonly keys?: readonly string[];
   /** How long staging waits for the next record while offsets remain (default 60 s). */
   readonly stallTimeoutMs?: number;
   readonly signal?: AbortSignal;
@@ -122,6 +124,8 @@ export async function stageFromKafka(o: KafkaStagingOptions): Promise<StagingRes
   const skip = (reason: DeadLetterReason) => {
     skipped[reason] = (skipped[reason] ?? 0) + 1;
   };
+  const wanted = o.keys === undefined ? undefined : new Set(o.keys);
+  const keyOf = (event: AnyEvent) => ('assetId' in event ? event.assetId : event.storeId);
   let staged = 0;
   const firstTimestamps: number[] = [];
   const read = await consumeReads(
@@ -146,6 +150,7 @@ export async function stageFromKafka(o: KafkaStagingOptions): Promise<StagingRes
           skip('UNKNOWN_SCHEMA');
           continue;
         }
+        if (wanted !== undefined && !wanted.has(keyOf(event))) continue;
         const check = validate(event);
         if (!check.ok) {
           skip(check.reason);

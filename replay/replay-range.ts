@@ -110,6 +110,7 @@ async function stage(spec: ReplaySpec, deps: ReplayDeps): Promise<StagingResult>
     runId: spec.runId,
     from: spec.from,
     to: spec.to,
+    ...(spec.keys ? { keys: spec.keys } : {}),
     ...(deps.signal ? { signal: deps.signal } : {}),
     ...(deps.onStaging ? { onProgress: deps.onStaging } : {}),
   });
