@@ -138,7 +138,8 @@ async function runFromCli(ctx: CliContext, o: ReplayOptions): Promise<ReplaySumm
   const onStaging = (p: StagingProgress) => {
     const line = `staging from kafka: ${p.read}/${p.total} records (${p.total > 0 ? Math.floor((100 * p.read) / p.total) : 100}%) · ${p.staged} staged`;
     if (ctx.interactive) {
-      ctx.err.write(`\r${line}   `);
+      // The finished staging line stays; the replay's progress line starts below it.
+      ctx.err.write(`\r${line}   ${p.read === p.total ? '\n' : ''}`);
     } else if (p.read === p.total || Date.now() - lastStagingLine >= 10_000) {
       lastStagingLine = Date.now();
       ctx.err.write(`${line}\n`);
