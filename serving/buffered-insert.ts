@@ -4,6 +4,11 @@
  * `maxBatch` rows wait, on `flush()`, and by `close()`. A failed flush keeps its rows (oldest first) and retries
  * on the next tick, so a clean shutdown loses nothing; beyond `maxBuffered` rows (ClickHouse down for long) new
  * rows are dropped, counted and logged.
+ *
+ * Off the request path: a flush never starts inside `add()` (it is scheduled after the current request's turn),
+ * and it writes at most `maxBatch` rows per insert, giving the event loop back between inserts: encoding rows to
+ * JSON is synchronous, and one insert of a second's worth of API inference rows (a feature map of ~200 keys each)
+ * held every request waiting behind it for tens of milliseconds.
  */
 import type { ClickHouse, Row } from '../adapters/clickhouse/index.js';
 import type { Logger } from '../adapters/logger.js';
@@ -25,6 +30,7 @@ export class BufferedInsert {
   #flushing: Promise<unknown> | undefined;
   readonly #timer: NodeJS.Timeout;
   #closed = false;
+  #scheduled = false;
 
   constructor(ch: ClickHouse, table: string, logger: Logger, options: BufferedInsertOptions) {
     this.#ch = ch;
@@ -43,7 +49,13 @@ export class BufferedInsert {
       return false;
     }
     for (const row of rows) this.#buffer.push(row);
-    if (this.#buffer.length >= (this.#options.maxBatch ?? 1_000)) void this.flush();
+    if (this.#buffer.length >= this.#maxBatch && !this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(() => {
+        this.#scheduled = false;
+        void this.flush();
+      });
+    }
     return true;
   }
 
@@ -51,21 +63,29 @@ export class BufferedInsert {
     return this.#buffer.length;
   }
 
-  /** Writes what is buffered; concurrent calls share one flush. Never throws (failures are logged and retried). */
+  get #maxBatch(): number {
+    return this.#options.maxBatch ?? 1_000;
+  }
+
+  /**
+   * Writes what is buffered, `maxBatch` rows per insert; concurrent calls share the work. Never throws (failures are
+   * logged and retried on the next tick).
+   */
   async flush(): Promise<void> {
     while (this.#flushing) await this.#flushing;
-    if (this.#buffer.length === 0) return;
-    this.#flushing = this.#flushOnce();
-    try {
-      await this.#flushing;
-    } finally {
-      this.#flushing = undefined;
+    while (this.#buffer.length > 0) {
+      this.#flushing = this.#flushOnce();
+      try {
+        if (!(await this.#flushing)) return;
+      } finally {
+        this.#flushing = undefined;
+      }
     }
   }
 
   async #flushOnce(): Promise<boolean> {
-    const batch = this.#buffer;
-    this.#buffer = [];
+    const batch = this.#buffer.length <= this.#maxBatch ? this.#buffer : this.#buffer.slice(0, this.#maxBatch);
+    this.#buffer = batch === this.#buffer ? [] : this.#buffer.slice(batch.length);
     try {
       await this.#ch.insertRows(this.#table, batch);
       this.#options.onWritten?.(batch.length);
@@ -83,8 +103,10 @@ export class BufferedInsert {
     this.#closed = true;
     clearInterval(this.#timer);
     await this.flush();
-    if (this.#buffer.length > 0 && !(await this.#flushOnce())) {
-      throw new Error(`${this.#table}: ${this.#buffer.length} buffered rows could not be written at shutdown`);
+    while (this.#buffer.length > 0) {
+      if (!(await this.#flushOnce())) {
+        throw new Error(`${this.#table}: ${this.#buffer.length} buffered rows could not be written at shutdown`);
+      }
     }
   }
 }

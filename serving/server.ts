@@ -54,6 +54,8 @@ export async function createServer(options: CreateServerOptions): Promise<Server
   const audit = new AuditLog(ch, logger, { flushIntervalMs: config.serving.auditFlushMs, metrics });
   const inferenceRows = new BufferedInsert(ch, 'inferences', logger.child({ component: 'api-inferences' }), {
     flushIntervalMs: config.serving.auditFlushMs,
+    // Each row carries its feature map (~200 keys): 200 rows are a few milliseconds of JSON encoding per insert.
+    maxBatch: 200,
   });
   const ctx: ServingContext = {
     config,

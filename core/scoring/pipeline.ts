@@ -74,6 +74,12 @@ export interface ProcessOptions {
   readonly scoredAt: number;
   /** For timing model calls only (performance.now in production); results never depend on it. */
   readonly now?: () => number;
+  /**
+   * Which accepted events get a named feature map (their FeatureRow, and the vector inline in their inferences):
+   * 'all' (default: the stream and replay store every vector) or 'scored' (the API, unless the client asks for
+   * every row's features: ~200 named keys per event were most of a short request's allocations).
+   */
+  readonly featureMaps?: 'all' | 'scored';
 }
 
 export interface PipelineOptions {
@@ -162,7 +168,9 @@ export class ScoringPipeline<E> {
       }
       out.accepted.push(item);
       const set = entry.engine.featureSet;
-      const features = options.emit ? featureMap(set.featureNames, result.vector) : undefined;
+      const models = result.ready ? this.#models.modelsFor(subject) : [];
+      const mapped = options.emit && (options.featureMaps !== 'scored' || models.length > 0);
+      const features = mapped ? featureMap(set.featureNames, result.vector) : undefined;
       if (features !== undefined) {
         out.features.push({
           stream: this.#stream.name,
@@ -174,7 +182,6 @@ export class ScoringPipeline<E> {
           features,
         });
       }
-      const models = result.ready ? this.#models.modelsFor(subject) : [];
       if (models.length === 0) {
         out.unscored++;
         continue;

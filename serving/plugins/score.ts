@@ -122,11 +122,11 @@ export const scorePlugin: FastifyPluginAsync<ServingContext> = async (app, ctx) 
     if (readings.length > limits.maxReadings) {
       throw servingError('VIGIL_SERVING_TOO_MANY_ROWS', { max: limits.maxReadings });
     }
-    const result: ScoreResult = await ctx.scorer.score(readings, {
-      apiKeyId: request.principal!.keyId,
-      requestId: request.id,
-      now: (ctx.now ?? Date.now)(),
-    });
+    const result: ScoreResult = await ctx.scorer.score(
+      readings,
+      { apiKeyId: request.principal!.keyId, requestId: request.id, now: (ctx.now ?? Date.now)() },
+      { features: request.query.features === true },
+    );
     request.producedInferenceIds = result.inferences.map((i) => i.inferenceId);
     if (wantsCsv(request)) {
       return reply

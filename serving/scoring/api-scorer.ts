@@ -66,9 +66,11 @@ export class ApiScorer {
     this.#stream = sensorStream(options.features, options.channelNamesOf);
   }
 
+  /** `features`: every row's feature values in the result (default: only scored rows', which their inferences keep). */
   async score(
     readings: readonly SensorReading[],
     who: { apiKeyId: string; requestId: string; now: number },
+    options: { features?: boolean } = {},
   ): Promise<ScoreResult> {
     const pipeline = new ScoringPipeline(this.#stream, this.#options.models.snapshot(), this.#options.alertPolicy, {
       runId: `api:${who.requestId}`,
@@ -76,7 +78,7 @@ export class ApiScorer {
     const source = { topic: '', partition: -1, offset: '-1' };
     const out = await pipeline.process(
       readings.map((event) => ({ event, source })),
-      { emit: true, scoredAt: who.now },
+      { emit: true, scoredAt: who.now, featureMaps: options.features ? 'all' : 'scored' },
     );
     const statusOf = new Map<string, RowStatus>();
     for (const item of out.late) statusOf.set(item.event.eventId, 'late');
