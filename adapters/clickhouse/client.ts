@@ -67,6 +67,11 @@ export function toClickHouseError(error: unknown, operation: string, target: str
   const e = error as { type?: unknown; code?: unknown; message?: unknown };
   const type = typeof e.type === 'string' ? e.type : typeof e.code === 'string' ? e.code : 'UNKNOWN';
   const reason = typeof e.message === 'string' && e.message !== '' ? e.message : String(error);
+  // A full disk is an operator's fix, not a bad statement: the stream pauses until space is freed instead of
+  // stopping (ClickHouse refuses to reserve space, or a write hits ENOSPC).
+  if (type === 'NOT_ENOUGH_SPACE' || /no space left on device/i.test(reason)) {
+    return clickhouseError('VIGIL_CLICKHOUSE_DISK_FULL', { target, operation, reason: `${type}: ${reason}` }, error);
+  }
   if (TRANSIENT.has(type)) {
     return clickhouseError('VIGIL_CLICKHOUSE_UNAVAILABLE', { target, operation, reason: `${type}: ${reason}` }, error);
   }

@@ -24,6 +24,12 @@ export const clickhouseError = errorCatalogue({
     status: 503,
     retriable: true,
   },
+  VIGIL_CLICKHOUSE_DISK_FULL: {
+    message:
+      'ClickHouse at {target} has no space left for {operation} ({reason}); free space on its data volume: callers pause and retry until then',
+    status: 503,
+    retriable: true,
+  },
   VIGIL_CLICKHOUSE_NO_DATABASE: {
     message: 'database {database} does not exist on {target}; run `vigil migrate` first',
     status: 503,
