@@ -1,12 +1,14 @@
 /**
  * `vigil replay --source kafka` against the real components: the live processor scores 20 minutes of three
- * assets (with the simulator's NaN, late, duplicated and out-of-order readings); a replay of 4 of those minutes
- * from the topic gives the live features bit for bit and the live scores within 1e-6, equal to a replay from
- * the raw tables, skips exactly the records the stream dead-lettered before its pipeline, duplicates nothing
- * when run again under the same run id and leaves no staging table behind. Once the records before the range
- * are deleted from the topic, the same range is refused with VIGIL_REPLAY_KAFKA_RETENTION. `--source foo` is a
- * usage error. The processor and migrations run as child processes first; the test process opens the embedded
- * ClickHouse only after them (chDB locks its directory per process).
+ * assets (with the simulator's NaN, late, duplicated and out-of-order readings, plus a NaN reading and bytes
+ * that are no event); a replay of 4 of those minutes from the topic (through the CLI) gives the live features
+ * bit for bit and the live scores within 1e-6, equals a replay from the raw tables, and skips exactly what the
+ * stream dead-lettered before its pipeline. A run interrupted after a chunk keeps its staging table and resumes;
+ * a rerun under the same run id duplicates nothing and leaves no staging table behind. Orders stage and replay
+ * from their topic too. Once the records before the range are deleted from the topic, the range is refused with
+ * VIGIL_REPLAY_KAFKA_RETENTION; `--source foo` is a usage error. The processor, migrations and the CLI replay run
+ * as child processes first; the test process opens the embedded ClickHouse only after them (chDB locks its
+ * directory per process).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +22,7 @@ import { loadConfig } from '../../core/config/index.js';
 import { isVigilError } from '../../core/errors.js';
 import { defaultPlant } from '../../core/plant/catalogue.js';
 import { topicsFromConfig } from '../../core/topics.js';
+import { OrderSimulator } from '../../producers/orders/order-simulator.js';
 import { PlantSimulator } from '../../producers/plant/plant-simulator.js';
 import { openPublisher } from '../../producers/publish/open-publisher.js';
 import { openModelRegistry } from '../../registry/index.js';
@@ -228,6 +231,22 @@ describe('vigil replay --source kafka', () => {
       expect(await runRows(ch, 'from-kafka')).toEqual(before);
       expect(before.inferences).toBe(before.inference_ids);
       expect(await stagingTables(ch)).toEqual([]);
+
+      // The orders stream stages through its own table layout and contract checks.
+      const orderPublisher = await openPublisher('orders', kafkaConfig, silent);
+      const orders = new OrderSimulator({ seed: 3, start: START, end: START + 20 * MIN, stores: 2 });
+      for (let order = orders.next(); order !== null; order = orders.next()) {
+        const wait = orderPublisher.write(order);
+        if (wait) await wait;
+      }
+      await orderPublisher.close();
+      const orderRun = await replayRange(
+        { stream: 'orders', from: FROM, to: TO, runId: 'orders-from-kafka', source: 'kafka' },
+        deps,
+      );
+      expect(orderRun.staging?.read).toBe(orderPublisher.stats.acknowledged);
+      expect(orderRun.events).toBeGreaterThan(0);
+      expect(orderRun.features).toBe(orderRun.events);
 
       // Records up to a minute into the range deleted (as retention would): the range is refused.
       const admin = kafka.admin();
