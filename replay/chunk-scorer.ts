@@ -4,7 +4,7 @@
  * worker thread or in the main thread; it does no I/O, so both give the same rows.
  */
 import { createHash } from 'node:crypto';
-import { alertRow, featureRow, inferenceRow } from '../adapters/clickhouse/rows.js';
+import { alertRow, featureRow, featureSetRows, inferenceRow } from '../adapters/clickhouse/rows.js';
 import type { Row } from '../adapters/clickhouse/types.js';
 import type { AlertPolicyConfig } from '../core/alerts/index.js';
 import type { Alert } from '../core/events/types.js';
@@ -30,6 +30,8 @@ export interface ChunkOutput {
   readonly chunkId: string;
   readonly events: number;
   readonly features: Row[];
+  /** The names of the feature set versions among `features` (feature_sets rows), written before them. */
+  readonly featureSets: Row[];
   readonly inferences: Row[];
   readonly alerts: Row[];
 }
@@ -55,6 +57,7 @@ export async function scoreChunk<E>(deps: ChunkScorerDeps<E>, input: ChunkInput)
     inferences: [] as Row[],
     alerts: [] as Row[],
   };
+  const featureSets = new Map<string, Row>();
   const inRange = (t: number) => t >= input.from && t < input.to;
   let batch: PipelineItem<E>[] = [];
   let batchEmits = false;
@@ -65,6 +68,7 @@ export async function scoreChunk<E>(deps: ChunkScorerDeps<E>, input: ChunkInput)
     if (batchEmits) {
       out.events += scored.accepted.length;
       for (const f of scored.features) out.features.push(featureRow(f, input.runId));
+      for (const { id, row } of featureSetRows(scored.features)) featureSets.set(id, row);
       for (const i of scored.inferences) out.inferences.push(inferenceRow(i, { runId: input.runId }, 'features-table'));
       for (const a of scored.alerts) if (inRange(a.eventTime)) out.alerts.push(replayAlertRow(a, input.runId));
     }
@@ -87,7 +91,7 @@ export async function scoreChunk<E>(deps: ChunkScorerDeps<E>, input: ChunkInput)
     });
   }
   await flush();
-  return out;
+  return { ...out, featureSets: [...featureSets.values()] };
 }
 
 /**

@@ -96,11 +96,13 @@ export async function compareRuns(ch: ClickHouse, nameA: string, nameB: string):
   const alertsOf = (id: string) => Number(alertCounts.find((r) => r.run_id === id)?.n ?? 0);
 
   const side = (run: string) =>
-    `SELECT key, event_id, feature_set, features FROM features FINAL WHERE ${where} AND run_id = {${run}:String}`;
+    `SELECT key, event_id, feature_set, feature_set_version, if(empty(vector), mapValues(features), vector) AS values
+     FROM features FINAL WHERE ${where} AND run_id = {${run}:String}`;
+  // Vectors of the same feature set version are comparable value by value (same names, same order).
   const [features] = await ch.query<Record<string, string | number>>(
-    `SELECT count() AS matched, countIf(toString(x.features) = toString(y.features)) AS identical,
-            max(arrayMax(arrayMap((p, q) -> abs(p - q), mapValues(x.features), mapValues(y.features)))) AS max_abs
-     FROM (${side('a')}) AS x INNER JOIN (${side('b')}) AS y USING (key, event_id, feature_set)`,
+    `SELECT count() AS matched, countIf(toString(x.values) = toString(y.values)) AS identical,
+            max(arrayMax(arrayMap((p, q) -> abs(p - q), x.values, y.values))) AS max_abs
+     FROM (${side('a')}) AS x INNER JOIN (${side('b')}) AS y USING (key, event_id, feature_set, feature_set_version)`,
     params,
   );
   const scored = (run: string) =>

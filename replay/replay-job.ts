@@ -217,6 +217,7 @@ export async function runReplay(o: ReplayJobOptions): Promise<ReplaySummary> {
         rows,
       });
       const t2 = performance.now();
+      await insertAll(o.ch, 'feature_sets', output.featureSets);
       await insertAll(o.ch, 'features', output.features);
       await insertAll(o.ch, 'inferences', output.inferences);
       await insertAll(o.ch, 'alerts', output.alerts);

@@ -8,7 +8,7 @@
 import type { Message, Producer } from 'kafkajs';
 import { type AssetTypeRow, assetTypeRow } from '../adapters/clickhouse/asset-types.js';
 import type { ClickHouse } from '../adapters/clickhouse/index.js';
-import { alertRow, deadLetterRow, featureRow, inferenceRow } from '../adapters/clickhouse/rows.js';
+import { alertRow, deadLetterRow, featureRow, featureSetRows, inferenceRow } from '../adapters/clickhouse/rows.js';
 import type { Row } from '../adapters/clickhouse/types.js';
 import { toKafkaError } from '../adapters/kafka/kafka-errors.js';
 import type { Alert, DeadLetter, Inference } from '../core/events/types.js';
@@ -56,6 +56,7 @@ export interface OutputWriterOptions {
 
 export class OutputWriter {
   readonly #o: OutputWriterOptions;
+  readonly #writtenFeatureSets = new Set<string>();
 
   constructor(options: OutputWriterOptions) {
     this.#o = options;
@@ -72,6 +73,13 @@ export class OutputWriter {
     await ch.insertRows('asset_types', o.assetTypes.map(assetTypeRow));
     await ch.insertRows('dead_letters', o.deadLetters.map(deadLetterRow));
     await ch.insertRows(o.rawTable, o.raw);
+    // The names of a feature set version before its first vectors (readers join them); once per process.
+    const sets = featureSetRows(o.features).filter((s) => !this.#writtenFeatureSets.has(s.id));
+    await ch.insertRows(
+      'feature_sets',
+      sets.map((s) => s.row),
+    );
+    for (const s of sets) this.#writtenFeatureSets.add(s.id);
     await ch.insertRows(
       'features',
       o.features.map((f) => featureRow(f)),

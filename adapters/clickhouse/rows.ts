@@ -93,6 +93,11 @@ export interface FeatureRowInput {
   readonly features: Readonly<Record<string, number>>;
 }
 
+/**
+ * A feature vector as a row: the values only, in the set's order (`vector`); the names live once per feature set
+ * version in `feature_sets` (featureSetRows). Sending ~200 names per event as map keys was most of the insert's
+ * cost. The map's key order is the set's feature order (core/scoring featureMap builds it from featureNames).
+ */
 export function featureRow(f: FeatureRowInput, runId = ''): Row {
   return {
     stream: f.stream,
@@ -101,10 +106,35 @@ export function featureRow(f: FeatureRowInput, runId = ''): Row {
     event_time: f.eventTime,
     feature_set: f.featureSet,
     feature_set_version: f.featureSetVersion,
-    features: f.features,
+    vector: Object.values(f.features),
     run_id: runId,
   };
 }
+
+/** The `feature_sets` rows (names in vector order) of the distinct set versions among `features`, with their ids. */
+export function featureSetRows(features: readonly FeatureRowInput[]): { id: string; row: Row }[] {
+  const rows = new Map<string, Row>();
+  for (const f of features) {
+    const id = `${f.featureSet}\u0000${f.featureSetVersion}`;
+    if (!rows.has(id)) {
+      rows.set(id, {
+        feature_set: f.featureSet,
+        feature_set_version: f.featureSetVersion,
+        names: Object.keys(f.features),
+      });
+    }
+  }
+  return [...rows].map(([id, row]) => ({ id, row }));
+}
+
+/**
+ * SQL for the name -> value map of a features row `f` joined (LEFT) with its `feature_sets` row `s`
+ * (FEATURE_SETS_JOIN). Rows written before vectors existed (migration 0015) carry their map in `f.features`.
+ */
+export const FEATURE_MAP_OF_ROW = `if(empty(f.vector), CAST(f.features, 'Map(String, Float64)'),
+  if(length(s.names) = length(f.vector), mapFromArrays(s.names, f.vector), map()))`;
+export const FEATURE_SETS_JOIN =
+  'LEFT JOIN feature_sets AS s FINAL ON s.feature_set = f.feature_set AND s.feature_set_version = f.feature_set_version';
 
 export interface InferenceProvenance {
   readonly apiKeyId?: string;
@@ -153,7 +183,7 @@ export function inferenceRow(
 }
 
 /** SQL for an inference's feature vector after `FROM inferences AS i FINAL ${joinFeatures(...)}` (InferenceVector). */
-export const FEATURES_OF_INFERENCE = 'if(empty(i.features), f.features, i.features)';
+export const FEATURES_OF_INFERENCE = "if(empty(i.features), fv.feature_map, CAST(i.features, 'Map(String, Float64)'))";
 
 /**
  * The LEFT JOIN that finds the features-table vector of `inferences AS i`; `where` narrows the features table
@@ -161,10 +191,13 @@ export const FEATURES_OF_INFERENCE = 'if(empty(i.features), f.features, i.featur
  */
 export function joinFeatures(where: string): string {
   return `LEFT JOIN (
-      SELECT stream, key, event_id, run_id, feature_set_version, features FROM features FINAL WHERE ${where}
-    ) AS f
-    ON f.stream = i.stream AND f.key = i.key AND f.event_id = i.event_id AND f.run_id = i.run_id
-       AND f.feature_set_version = i.feature_set_version`;
+      SELECT f.stream AS stream, f.key AS key, f.event_id AS event_id, f.run_id AS run_id,
+             f.feature_set_version AS feature_set_version, ${FEATURE_MAP_OF_ROW} AS feature_map
+      FROM features AS f FINAL ${FEATURE_SETS_JOIN}
+      WHERE ${where}
+    ) AS fv
+    ON fv.stream = i.stream AND fv.key = i.key AND fv.event_id = i.event_id AND fv.run_id = i.run_id
+       AND fv.feature_set_version = i.feature_set_version`;
 }
 
 const SEVERITY_RANK = { low: 0, medium: 1, high: 2, critical: 3 } as const;

@@ -1,5 +1,6 @@
 /** Reads of the inferences table (FINAL: each inference once), and the full trace of one inference. */
 import type { ClickHouse } from '../../adapters/clickhouse/index.js';
+import { FEATURE_MAP_OF_ROW, FEATURE_SETS_JOIN } from '../../adapters/clickhouse/rows.js';
 
 export interface InferenceView {
   inferenceId: string;
@@ -123,11 +124,11 @@ export async function inferenceTrace(ch: ClickHouse, inferenceId: string): Promi
 
 /** The vector the stream or a replay stored once in the features table for this inference's event (rows.ts). */
 async function storedVector(ch: ClickHouse, i: InferenceView): Promise<Record<string, number>> {
-  const rows = await ch.query<{ features: Record<string, number> }>(
-    `SELECT features FROM features FINAL
-     WHERE stream = {stream:String} AND key = {key:String} AND feature_set = {set:String}
-       AND feature_set_version = {version:String} AND run_id = {run:String}
-       AND event_time = fromUnixTimestamp64Milli({t:Int64}, 'UTC') AND event_id = {e:String}
+  const rows = await ch.query<{ feature_map: Record<string, number> }>(
+    `SELECT ${FEATURE_MAP_OF_ROW} AS feature_map FROM features AS f FINAL ${FEATURE_SETS_JOIN}
+     WHERE f.stream = {stream:String} AND f.key = {key:String} AND f.feature_set = {set:String}
+       AND f.feature_set_version = {version:String} AND f.run_id = {run:String}
+       AND f.event_time = fromUnixTimestamp64Milli({t:Int64}, 'UTC') AND f.event_id = {e:String}
      LIMIT 1`,
     {
       stream: i.stream,
@@ -139,5 +140,5 @@ async function storedVector(ch: ClickHouse, i: InferenceView): Promise<Record<st
       e: i.eventId,
     },
   );
-  return rows[0]?.features ?? {};
+  return rows[0]?.feature_map ?? {};
 }

@@ -15,7 +15,14 @@
  */
 import { readFileSync } from 'node:fs';
 import type { ClickHouse, Row } from '../../adapters/clickhouse/index.js';
-import { alertRow, featureRow, inferenceRow, orderRow, sensorReadingRow } from '../../adapters/clickhouse/rows.js';
+import {
+  alertRow,
+  featureRow,
+  featureSetRows,
+  inferenceRow,
+  orderRow,
+  sensorReadingRow,
+} from '../../adapters/clickhouse/rows.js';
 import { OnnxScorer } from '../../adapters/onnx/index.js';
 import { DEFAULT_ALERT_POLICY } from '../../core/alerts/index.js';
 import type { Alert, Inference, SensorReading } from '../../core/events/types.js';
@@ -217,6 +224,11 @@ export async function fillMonitoringData(ch: ClickHouse, o: FillOptions): Promis
     const out = await runPipeline(valid, fixture.scorer, threshold, o.now);
 
     await insertAll(ch, 'sensor_readings', valid.map(readingRow));
+    await insertAll(
+      ch,
+      'feature_sets',
+      featureSetRows(out.features).map((s) => s.row),
+    );
     await insertAll(
       ch,
       'features',

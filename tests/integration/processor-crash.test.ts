@@ -35,7 +35,7 @@ async function fingerprint(database: string) {
         'SELECT count() AS n, uniqExact(event_id) AS ids, sum(cityHash64(event_id, toString(channels))) AS h FROM sensor_readings FINAL',
       ),
       features: await one(
-        'SELECT count() AS n, uniqExact(event_id) AS ids, sum(cityHash64(event_id, toString(features))) AS h FROM features FINAL',
+        'SELECT count() AS n, uniqExact(event_id) AS ids, sum(cityHash64(event_id, toString(vector))) AS h FROM features FINAL',
       ),
       inferences: await one(
         `SELECT count() AS n, uniqExact(event_id, model_role) AS ids,

@@ -252,7 +252,7 @@ describe('stream processor', () => {
     await publishPlant(config, 16, 41);
     const fingerprint = async (runTopic: string) =>
       rowsOf(
-        `SELECT count() AS n, sum(cityHash64(event_id, toString(features))) AS h FROM features FINAL
+        `SELECT count() AS n, sum(cityHash64(event_id, toString(vector))) AS h FROM features FINAL
          WHERE event_id IN (SELECT event_id FROM sensor_readings FINAL WHERE source_topic = {topic:String})`,
         { topic: runTopic },
       );
@@ -264,7 +264,7 @@ describe('stream processor', () => {
     await waitCaughtUp(config, referenceGroup, topic);
     await single.stop();
     const expected = await reference.ch.query(
-      'SELECT count() AS n, sum(cityHash64(event_id, toString(features))) AS h FROM features FINAL',
+      'SELECT count() AS n, sum(cityHash64(event_id, toString(vector))) AS h FROM features FINAL',
     );
     await reference.close();
 

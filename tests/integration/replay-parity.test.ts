@@ -38,7 +38,7 @@ const silent = createLogger('silent');
 async function liveFingerprint(ch: ClickHouse) {
   const [row] = await ch.query(
     `SELECT (SELECT count() FROM features FINAL WHERE run_id = '') AS features,
-            (SELECT sum(cityHash64(event_id, toString(features))) FROM features FINAL WHERE run_id = '') AS fh,
+            (SELECT sum(cityHash64(event_id, toString(vector))) FROM features FINAL WHERE run_id = '') AS fh,
             (SELECT count() FROM inferences FINAL WHERE run_id = '') AS inferences,
             (SELECT sum(cityHash64(inference_id, toString(score))) FROM inferences FINAL WHERE run_id = '') AS ih,
             (SELECT count() FROM alerts FINAL WHERE run_id = '') AS alerts`,

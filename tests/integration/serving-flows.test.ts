@@ -5,7 +5,7 @@
  * a live (server-sent events) client over a real socket.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { featureRow, inferenceRow } from '../../adapters/clickhouse/rows.js';
+import { featureRow, featureSetRows, inferenceRow } from '../../adapters/clickhouse/rows.js';
 import { DEFAULT_ALERT_POLICY } from '../../core/alerts/index.js';
 import { configWith } from '../../core/config/index.js';
 import type { Inference, SensorReading } from '../../core/events/types.js';
@@ -171,6 +171,10 @@ describe('scoring through the API', () => {
 
   it('traces a stream inference to the vector the stream stored once, in the features table', async () => {
     const { features, inferences } = await pipelineOutputs(spikedReadings());
+    await fx.tch.ch.insertRows(
+      'feature_sets',
+      featureSetRows(features).map((s) => s.row),
+    );
     await fx.tch.ch.insertRows(
       'features',
       features.map((f) => featureRow(f)),

@@ -129,6 +129,13 @@ describe('replay chunk scorer', () => {
       expect(f.run_id).toBe('r-1');
     }
     expect(out.inferences.every((i) => i.run_id === 'r-1')).toBe(true);
+    // The names of every vector's set version come with the chunk, as many as the vector has values.
+    const names = new Map(
+      out.featureSets.map((s) => [`${s.feature_set}/${s.feature_set_version}`, s.names as string[]]),
+    );
+    for (const f of out.features) {
+      expect(names.get(`${f.feature_set}/${f.feature_set_version}`)?.length).toBe((f.vector as number[]).length);
+    }
     const live = await scoreChunk(deps, { runId: '', chunkId: 'c', from: T0 + 30 * MIN, to: T0 + 50 * MIN, rows });
     expect(out.alerts.length).toBeGreaterThan(0);
     expect(out.alerts.length).toBe(live.alerts.length);
@@ -146,13 +153,14 @@ describe('replay chunk scorer', () => {
     const short = rows.filter((r) => Number(r.event_time_ms) >= from - scoring.retentionMs);
     const approx = await scoreChunk(deps, { runId: 'x', chunkId: 'b', from, to: T0 + 60 * MIN, rows: short });
     expect(approx.features.length).toBe(whole.features.length);
-    const byId = new Map(whole.features.map((f) => [f.event_id, f.features as Record<string, number>]));
+    const byId = new Map(whole.features.map((f) => [f.event_id, f.vector as number[]]));
     let worst = 0;
     for (const f of approx.features) {
       const expected = byId.get(f.event_id)!;
-      for (const [name, value] of Object.entries(f.features as Record<string, number>)) {
-        worst = Math.max(worst, Math.abs(value - expected[name]!) / Math.max(1, Math.abs(expected[name]!)));
-      }
+      expect((f.vector as number[]).length).toBe(expected.length);
+      (f.vector as number[]).forEach((value, i) => {
+        worst = Math.max(worst, Math.abs(value - expected[i]!) / Math.max(1, Math.abs(expected[i]!)));
+      });
     }
     expect(worst).toBeLessThanOrEqual(1e-9);
   });
