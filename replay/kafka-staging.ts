@@ -29,12 +29,14 @@ import type { WriterSchemaSource } from '../adapters/kafka/avro-codec.js';
 import { createEventCodec } from '../adapters/kafka/event-codec.js';
 import type { Logger } from '../adapters/logger.js';
 import type { Config } from '../core/config/index.js';
+import { describeError } from '../core/errors.js';
 import { deadLetterReasonOf } from '../core/events/errors.js';
 import type { DeadLetterReason, Order, SensorReading } from '../core/events/types.js';
 import type { ContractResult } from '../core/events/validate.js';
 import { validateReading } from '../core/events/validate.js';
 import { validateOrder } from '../core/events/validate-order.js';
 import { catalogueWith } from '../core/plant/asset-type-catalogue.js';
+import { DEFAULT_RETRY, withRetry } from '../core/retry.js';
 import { type StreamName, streamScoringFromConfig } from '../core/scoring/index.js';
 import { topicsFromConfig } from '../core/topics.js';
 import { replayError } from './errors.js';
@@ -76,6 +78,9 @@ export interface StagingResult extends StagedInput {
 
 /** Rows per insert: a round trip amortised over thousands of rows, a bounded request. */
 const INSERT_ROWS = 5_000;
+
+/** A registry or ClickHouse outage of up to about a minute is waited out. */
+const STAGING_RETRY = { ...DEFAULT_RETRY, maxAttempts: 10 };
 
 /** The staging table of a run: `replay_input_<hash of the run id>` (run ids may hold '.', ':' and '-'). */
 export function stagingTableOf(runId: string): string {
@@ -121,9 +126,6 @@ export async function stageFromKafka(o: KafkaStagingOptions): Promise<StagingRes
       : orderRow(event as Order, { topic: topic.name, partition, offset });
 
   const skipped: Partial<Record<DeadLetterReason, number>> = {};
-  const skip = (reason: DeadLetterReason) => {
-    skipped[reason] = (skipped[reason] ?? 0) + 1;
-  };
   const wanted = o.keys === undefined ? undefined : new Set(o.keys);
   const keyOf = (event: AnyEvent) => ('assetId' in event ? event.assetId : event.storeId);
   let staged = 0;
@@ -136,6 +138,8 @@ export async function stageFromKafka(o: KafkaStagingOptions): Promise<StagingRes
       const ready = codec.prepareBatch(messages.map((m) => m.value));
       if (ready) await ready;
       const rows: Row[] = [];
+      const skippedHere: DeadLetterReason[] = [];
+      const skip = (reason: DeadLetterReason) => skippedHere.push(reason);
       for (const m of messages) {
         let event: AnyEvent | undefined;
         try {
@@ -161,6 +165,8 @@ export async function stageFromKafka(o: KafkaStagingOptions): Promise<StagingRes
         rows.push(toRow(event, partition, m.offset));
       }
       for (let i = 0; i < rows.length; i += INSERT_ROWS) await o.ch.insertRows(table, rows.slice(i, i + INSERT_ROWS));
+      // Counted once the batch is durable: a retried batch counts once.
+      for (const reason of skippedHere) skipped[reason] = (skipped[reason] ?? 0) + 1;
       staged += rows.length;
       return staged;
     },
@@ -243,7 +249,7 @@ async function consumeReads(
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
       autoCommit: false,
-      eachBatch: async ({ batch }) => {
+      eachBatch: async ({ batch, heartbeat }) => {
         const range = pending.get(batch.partition);
         if (range === undefined || failure !== undefined || o.signal?.aborted) return;
         try {
@@ -255,7 +261,27 @@ async function consumeReads(
           });
           if (messages.length > 0) {
             if (range.truncated && from === range.start) onFirstOfTruncated(Number(messages[0]!.timestamp));
-            const staged = await onBatch(batch.partition, messages);
+            // Registry or ClickHouse trouble waits (the batch's rows replace themselves); bad data does not.
+            const staged = await withRetry(() => onBatch(batch.partition, messages), STAGING_RETRY, {
+              onRetry: (error, attempt, delayMs) => {
+                o.logger.warn(
+                  {
+                    component: 'replay-staging',
+                    partition: batch.partition,
+                    attempt,
+                    delayMs,
+                    err: describeError(error),
+                  },
+                  'staging a batch failed; retrying',
+                );
+                heartbeat().catch(() => {});
+                // Waiting out an outage is not a stalled broker: the retry budget decides.
+                lastProgress = Date.now();
+              },
+              ...(o.signal ? { signal: o.signal } : {}),
+            });
+            // A heartbeat refused during a rebalance is harmless here: `next` skips whatever is fetched again.
+            await heartbeat().catch(() => {});
             read += messages.length;
             next.set(batch.partition, Number(messages[messages.length - 1]!.offset) + 1);
             lastProgress = Date.now();
