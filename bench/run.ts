@@ -6,7 +6,7 @@
  * consume (raw kafkajs consume+decode, and + feature engine), pipeline (StreamProcessor in-process), sink
  * (processor-sized inserts vs one bulk insert), onnx (micro-batches vs one large call), latency (fixed rates at
  * 30/60/90 % of the pipeline's maximum), scale (100 / 10 000 / 100 000 assets, own processes), peer (Quix Streams),
- * external (bench/replay.ts and bench/serving.ts when present).
+ * external (bench/replay.ts; bench/serving.ts: /v1/score vs hello-world vs the FastAPI + scikit-learn peer).
  *
  * Needs the local stack (`node bin/vigil.js stack up`); uses KAFKA_BROKERS / SCHEMA_REGISTRY_URL like every role.
  */
@@ -341,7 +341,7 @@ async function main(): Promise<void> {
     if (plan.only.has('external')) {
       for (const [file, args] of [
         ['bench/replay.ts', plan.mode === 'quick' ? ['--quick'] : []],
-        ['bench/serving.ts', plan.mode === 'quick' ? ['--seconds', '5'] : []],
+        ['bench/serving.ts', plan.mode === 'quick' ? ['--seconds', '3', '--rounds', '1'] : []],
       ] as const) {
         log(`external: ${file}`);
         const out = await runExternal(file, [...args], data.env);

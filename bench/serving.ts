@@ -1,132 +1,279 @@
 /**
- * `npx tsx bench/serving.ts [--seconds 10] [--connections 10] [--readings 480]`: requests/s and p50/p99 latency of
- * POST /v1/score (one pump's reading sequence, API key checked, every call audited, inferences stored, the
- * committed ONNX model models/sensors-pump) next to a bare fastify hello-world route on the same machine, with
- * autocannon as the load generator; prints both and their ratio, and writes bench/results/serving-<time>.json.
- *
- * A sequence must carry its own history: with the default 15 min longest window and warm-up at half of it, the
- * first ~450 readings (1 Hz) only warm the windows up; the default 480 readings give 30 scored rows per request.
- * Not measured here: the FastAPI + scikit-learn peer of the issue (bench/peers/ is empty for now).
+ * `npx tsx bench/serving.ts [--seconds 5] [--rounds 3] [--connections 10] [--no-peer]`: requests/s and p50/p99
+ * latency, in one run on one machine, of
+ *   - a bare fastify hello-world route (the ceiling),
+ *   - Vigil's POST /v1/score (API key checked, every call audited, inferences stored, the committed ONNX model
+ *     models/sensors-pump, the default 1/5/15 min windows),
+ *   - the FastAPI + scikit-learn peer doing the same job (bench/peers/fastapi: the same windows with
+ *     count/mean/std/min/max/last per channel, an IsolationForest, key checked, every call audited to SQLite),
+ * for two reading sequences of one pump, the same JSON body for Vigil and the peer:
+ *   - "short": 90 readings, one per 10 s (15 min: the shortest history the committed model scores; 9 scored rows),
+ *   - "full": 900 readings at 1 Hz (15 min; 90 scored rows).
+ * Each target runs with `connections` concurrent connections (throughput) and with one (latency of a lone request),
+ * in `rounds` rounds that interleave the targets; medians (min–max) are printed. The load generator (autocannon)
+ * runs in its own process, so it does not share Vigil's event loop; Vigil runs in this process, the peer in its own
+ * (one uvicorn worker). Prints the tables and the ratios and writes bench/results/serving-<time>.json.
+ * autocannon's latency histogram has a 1 ms resolution.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
+import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
-import { applyMigrations, createClickHouse } from '../adapters/clickhouse/index.js';
-import { createLogger } from '../adapters/logger.js';
-import { configWith } from '../core/config/index.js';
-import { channelSpecs, defaultPlant } from '../core/plant/catalogue.js';
-import { sensorStream } from '../core/scoring/index.js';
-import { PlantSimulator } from '../producers/plant/plant-simulator.js';
-import { LoadedModels } from '../serving/scoring/loaded-models.js';
-import { loadModelDirs } from '../serving/scoring/model-dirs.js';
-import { createServer } from '../serving/server.js';
+import { openServingBench, pumpSequence } from './lib/serving-setup.js';
+import { ratioOf, type Summary, summarize } from './lib/stats.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
-const seconds = arg('seconds', 10);
+const seconds = arg('seconds', 5);
+const rounds = arg('rounds', 3);
 const connections = arg('connections', 10);
-const readingsPerRequest = arg('readings', 1000);
+const withPeer = !process.argv.includes('--no-peer');
+const here = fileURLToPath(new URL('.', import.meta.url));
+const AUTOCANNON = fileURLToPath(new URL('../node_modules/autocannon/autocannon.js', import.meta.url));
+const PEER_DIR = join(here, 'peers', 'fastapi');
+const SEQUENCES = [
+  { name: 'short', readings: 90, stride: 10 },
+  { name: 'full', readings: 900, stride: 1 },
+] as const;
 
 interface Measured {
   readonly requestsPerSecond: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
+  readonly requests: number;
   readonly errors: number;
-  readonly non2xx: number;
 }
 
-async function load(options: autocannon.Options): Promise<Measured> {
-  const result = await autocannon({ duration: seconds, connections, ...options });
+const work = mkdtempSync(join(tmpdir(), 'vigil-bench-serving-run-'));
+
+/** autocannon in a child process (its JSON report on stdout). */
+async function load(
+  url: string,
+  options: { token?: string; bodyFile?: string },
+  concurrency: number,
+): Promise<Measured> {
+  const args = [AUTOCANNON, '-j', '-c', String(concurrency), '-d', String(seconds)];
+  if (options.bodyFile) args.push('-m', 'POST', '-H', 'content-type=application/json', '-i', options.bodyFile);
+  if (options.token) args.push('-H', `authorization=Bearer ${options.token}`);
+  const child = spawn(process.execPath, [...args, url], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout!.on('data', (c) => {
+    out += c;
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`autocannon exited with ${code}`);
+  const r = JSON.parse(out) as {
+    requests: { average: number; total: number };
+    latency: { p50: number; p99: number };
+    errors: number;
+    non2xx: number;
+  };
   return {
-    requestsPerSecond: result.requests.average,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    errors: result.errors,
-    non2xx: result.non2xx,
+    requestsPerSecond: r.requests.average,
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    requests: r.requests.total,
+    errors: r.errors + r.non2xx,
   };
 }
 
-function sequence(n: number) {
-  const start = Date.UTC(2026, 0, 5, 8);
-  const sim = new PlantSimulator(defaultPlant(), { seed: 3, start, assets: 40 });
-  const readings: { eventTime: number; channels: Record<string, number> }[] = [];
-  let assetId: string | undefined;
-  for (let r = sim.next(); r !== null && readings.length < n; r = sim.next()) {
-    if (r.assetType !== 'pump' || !Object.values(r.channels).every(Number.isFinite)) continue;
-    assetId ??= r.assetId;
-    if (r.assetId === assetId) readings.push({ eventTime: r.eventTime, channels: r.channels });
+/** The peer's venv (setup.sh, idempotent), then the service on a free port; resolves once /healthz answers. */
+async function startPeer(token: string, trainFile: string): Promise<{ url: string; child: ChildProcess }> {
+  const setup = spawnSync('bash', [join(PEER_DIR, 'setup.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const python = join(PEER_DIR, '.venv', 'bin', 'python');
+  if (setup.status !== 0 || !existsSync(python)) throw new Error('bench/peers/fastapi/setup.sh failed');
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const child = spawn(
+    python,
+    [
+      join(PEER_DIR, 'score_service.py'),
+      '--port',
+      String(port),
+      '--train',
+      trainFile,
+      '--key-sha256',
+      createHash('sha256').update(token).digest('hex'),
+      '--store',
+      join(work, 'peer.sqlite'),
+    ],
+    { stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the peer exited with ${child.exitCode}`);
+    const ok = await fetch(`${url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return { url, child };
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  return { assetId: assetId!, assetType: 'pump', readings };
+  child.kill('SIGKILL');
+  throw new Error('the peer did not answer /healthz within 120 s');
 }
 
-const dataDir = mkdtempSync(join(tmpdir(), 'vigil-bench-serving-'));
-const logger = createLogger('warn');
-const config = configWith({ VIGIL_DATA_DIR: dataDir, VIGIL_API_RATE_LIMIT: '100000000', LOG_LEVEL: 'warn' });
-const ch = await createClickHouse(config, logger, { createDatabase: true });
-await applyMigrations(ch, createLogger('silent'));
-const models = new LoadedModels();
-const stream = sensorStream(config.features, (t) => channelSpecs(t)?.map((c) => c.name));
-await loadModelDirs([new URL('../models/sensors-pump', import.meta.url).pathname], (t) => stream.featureSet(t), models);
-const server = await createServer({ config, logger, ch, models, uiDir: null });
-const { token } = await server.ctx.keys.create({ role: 'viewer', name: 'bench', createdBy: 'bench' });
-const apiUrl = await server.app.listen({ host: '127.0.0.1', port: 0 });
+async function probe(url: string, token: string, body: string): Promise<{ readings: number; scored: number }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body,
+  });
+  const json = (await res.json()) as { summary: { readings: number; scored: number } };
+  if (!res.ok) throw new Error(`POST ${url} answered ${res.status}: ${JSON.stringify(json)}`);
+  return json.summary;
+}
 
+const vigil = await openServingBench();
+const apiUrl = await vigil.server.app.listen({ host: '127.0.0.1', port: 0 });
 const hello = Fastify();
 hello.get('/hello', async () => ({ hello: 'world' }));
 const helloUrl = await hello.listen({ host: '127.0.0.1', port: 0 });
+const peerToken = `peer_${randomBytes(32).toString('base64url')}`;
+let peer: { url: string; child: ChildProcess } | undefined;
 
-const body = JSON.stringify(sequence(readingsPerRequest));
-const probe = await fetch(`${apiUrl}/v1/score`, {
-  method: 'POST',
-  headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-  body,
-});
-const probeJson = (await probe.json()) as { summary: { scored: number; readings: number } };
-if (!probe.ok) throw new Error(`POST /v1/score answered ${probe.status}: ${JSON.stringify(probeJson)}`);
+interface Target {
+  readonly key: string;
+  readonly label: string;
+  readonly url: string;
+  readonly token?: string;
+  readonly bodyFile?: string;
+}
+interface Runs {
+  throughput: Measured[];
+  latency: Measured[];
+}
+const runs: Record<string, Runs> = {};
+const labels: Record<string, string> = {};
+let auditedScoreCalls = 0;
+let peerAudited = 0;
+try {
+  if (withPeer) {
+    // The forest learns normal operation from another pump run at each sequence's cadence.
+    const trainFile = join(work, 'train.json');
+    const sequences = SEQUENCES.map((s) => pumpSequence(3_600 / s.stride, s.stride, 7));
+    writeFileSync(trainFile, JSON.stringify({ sequences }));
+    process.stderr.write('starting the FastAPI + scikit-learn peer...\n');
+    peer = await startPeer(peerToken, trainFile);
+  }
+  const targets: Target[] = [{ key: 'hello', label: 'GET /hello (bare fastify)', url: `${helloUrl}/hello` }];
+  for (const s of SEQUENCES) {
+    const body = JSON.stringify(pumpSequence(s.readings, s.stride));
+    const bodyFile = join(work, `${s.name}.json`);
+    writeFileSync(bodyFile, body);
+    const size = await probe(`${apiUrl}/v1/score`, vigil.token, body);
+    targets.push({
+      key: `vigil-${s.name}`,
+      label: `Vigil /v1/score, ${s.name} (${size.readings} readings, ${size.scored} scored)`,
+      url: `${apiUrl}/v1/score`,
+      token: vigil.token,
+      bodyFile,
+    });
+    if (peer) {
+      const peerSize = await probe(`${peer.url}/v1/score`, peerToken, body);
+      targets.push({
+        key: `peer-${s.name}`,
+        label: `FastAPI + scikit-learn, ${s.name} (${peerSize.scored} scored)`,
+        url: `${peer.url}/v1/score`,
+        token: peerToken,
+        bodyFile,
+      });
+    }
+  }
+  // Rounds interleave the targets, so a change in the machine's other load hits all of them alike.
+  for (let round = 1; round <= rounds; round++) {
+    for (const t of targets) {
+      process.stderr.write(`round ${round}/${rounds}: ${t.label}: ${seconds}s x ${connections} and x 1 connection\n`);
+      labels[t.key] = t.label;
+      runs[t.key] ??= { throughput: [], latency: [] };
+      const r = runs[t.key]!;
+      r.throughput.push(await load(t.url, t, connections));
+      r.latency.push(await load(t.url, t, 1));
+    }
+  }
+  if (peer) peerAudited = ((await (await fetch(`${peer.url}/audit/count`)).json()) as { rows: number }).rows;
+} finally {
+  peer?.child.kill('SIGTERM');
+  await hello.close();
+  await vigil.server.close();
+  auditedScoreCalls = Number(
+    (await vigil.ch.query<{ n: string }>("SELECT count() AS n FROM api_audit WHERE route = '/v1/score'"))[0]?.n ?? 0,
+  );
+  await vigil.close();
+  rmSync(work, { recursive: true, force: true });
+}
 
-process.stderr.write(`hello world: ${seconds}s x ${connections} connections...\n`);
-const bare = await load({ url: `${helloUrl}/hello` });
-process.stderr.write(`/v1/score (${probeJson.summary.readings} readings, ${probeJson.summary.scored} scored): ...\n`);
-const score = await load({
-  url: `${apiUrl}/v1/score`,
-  method: 'POST',
-  headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-  body,
-});
-
-await server.close();
-const auditRows = await ch.query<{ n: string }>("SELECT count() AS n FROM api_audit WHERE route = '/v1/score'");
-await hello.close();
-await ch.close();
-rmSync(dataDir, { recursive: true, force: true });
-
+const summaries = Object.fromEntries(
+  Object.entries(runs).map(([key, r]) => [
+    key,
+    {
+      requestsPerSecond: summarize(r.throughput.map((m) => m.requestsPerSecond)),
+      p50Ms: summarize(r.throughput.map((m) => m.p50Ms)),
+      p99Ms: summarize(r.throughput.map((m) => m.p99Ms)),
+      oneConnection: {
+        requestsPerSecond: summarize(r.latency.map((m) => m.requestsPerSecond)),
+        p50Ms: summarize(r.latency.map((m) => m.p50Ms)),
+        p99Ms: summarize(r.latency.map((m) => m.p99Ms)),
+      },
+      errors: [...r.throughput, ...r.latency].reduce((n, m) => n + m.errors, 0),
+    },
+  ]),
+);
+const ratios: Record<string, Summary> = {};
+for (const s of SEQUENCES) {
+  const v = summaries[`vigil-${s.name}`];
+  const h = summaries.hello;
+  const p = summaries[`peer-${s.name}`];
+  if (v && h) ratios[`Vigil ${s.name} ÷ hello-world`] = ratioOf(v.requestsPerSecond, h.requestsPerSecond);
+  if (v && p) ratios[`Vigil ${s.name} ÷ FastAPI peer ${s.name}`] = ratioOf(v.requestsPerSecond, p.requestsPerSecond);
+}
+const sent = (prefix: string) =>
+  Object.entries(runs)
+    .filter(([k]) => k.startsWith(prefix))
+    .reduce((n, [, r]) => n + [...r.throughput, ...r.latency].reduce((m, x) => m + x.requests, 0), 0);
 const report = {
   at: new Date().toISOString(),
   seconds,
   connections,
-  readingsPerRequest: probeJson.summary.readings,
-  scoredPerRequest: probeJson.summary.scored,
-  helloWorld: bare,
-  score,
-  auditedScoreCalls: Number(auditRows[0]?.n ?? 0),
-  throughputRatio: score.requestsPerSecond / bare.requestsPerSecond,
+  rounds,
+  summaries,
+  ratios,
+  runs,
+  // Responses autocannon counted plus the probes; calls cut off at the end of a run are audited too.
+  audit: {
+    vigilScoreResponses: sent('vigil-') + SEQUENCES.length,
+    vigilAudited: auditedScoreCalls,
+    peerScoreResponses: sent('peer-') + (withPeer ? SEQUENCES.length : 0),
+    peerAudited,
+  },
 };
-const row = (name: string, m: Measured) =>
-  `${name.padEnd(34)} ${m.requestsPerSecond.toFixed(0).padStart(9)} ${m.p50Ms.toFixed(2).padStart(8)} ${m.p99Ms.toFixed(2).padStart(8)} ${String(m.errors + m.non2xx).padStart(7)}`;
-process.stdout.write(
-  [
-    `${'route'.padEnd(34)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'errors'.padStart(7)}`,
-    row('GET /hello (bare fastify)', bare),
-    row(`POST /v1/score (${report.readingsPerRequest} readings)`, score),
-    `throughput ratio /v1/score : hello = ${report.throughputRatio.toFixed(4)}; audited score calls: ${report.auditedScoreCalls}`,
-    '',
-  ].join('\n'),
-);
+
+const f = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+const range = (s: Summary) => (s.runs > 1 ? `${f(s.median)} (${f(s.min)}–${f(s.max)})` : f(s.median));
+const lines = [
+  `| target | req/s, ${connections} connections | p50 / p99 ms, ${connections} conn. | req/s, 1 connection | p50 / p99 ms, 1 conn. | errors |`,
+  '|---|---|---|---|---|---|',
+  ...Object.entries(summaries).map(
+    ([key, m]) =>
+      `| ${labels[key]} | ${range(m.requestsPerSecond)} | ${f(m.p50Ms.median)} / ${f(m.p99Ms.median)} | ${range(m.oneConnection.requestsPerSecond)} | ${f(m.oneConnection.p50Ms.median)} / ${f(m.oneConnection.p99Ms.median)} | ${m.errors} |`,
+  ),
+  '',
+  '| ratio (req/s, median (range)) | value |',
+  '|---|---|',
+  ...Object.entries(ratios).map(([k, r]) => `| ${k} | ${range(r)} |`),
+  '',
+  `${rounds} round(s) of ${seconds} s per target and concurrency; latency medians over rounds (autocannon: 1 ms resolution). ` +
+    `Audit: Vigil ${report.audit.vigilAudited} api_audit rows for ${report.audit.vigilScoreResponses} /v1/score responses; ` +
+    `peer ${report.audit.peerAudited} rows for ${report.audit.peerScoreResponses}.`,
+  '',
+];
+process.stdout.write(lines.join('\n'));
 mkdirSync(new URL('results/', import.meta.url), { recursive: true });
 writeFileSync(
   new URL(`results/serving-${report.at.replace(/[:.]/g, '-')}.json`, import.meta.url),
