@@ -35,6 +35,31 @@ export async function repeat(
   return { summary: summarize(values), values };
 }
 
+/**
+ * Runs `ceiling` and `vigil` in adjacent pairs (order alternating A-B, B-A so that a trend in machine load favours
+ * neither) after `warmups` discarded pairs, and summarises each side and the per-pair ratios. On a shared machine
+ * the load drifts between runs; a ratio of two runs made seconds apart cancels most of it, where a ratio of two
+ * medians taken minutes apart does not.
+ */
+export async function pairedRuns(
+  runs: number,
+  warmups: number,
+  ceiling: () => Promise<number>,
+  vigil: () => Promise<number>,
+): Promise<{ ceiling: Summary; vigil: Summary; ratio: Summary }> {
+  const c: number[] = [];
+  const v: number[] = [];
+  for (let i = -warmups; i < runs; i++) {
+    const [first, second] = i % 2 === 0 ? [ceiling, vigil] : [vigil, ceiling];
+    const a = await first();
+    const b = await second();
+    if (i < 0) continue;
+    c.push(i % 2 === 0 ? a : b);
+    v.push(i % 2 === 0 ? b : a);
+  }
+  return { ceiling: summarize(c), vigil: summarize(v), ratio: summarize(v.map((x, i) => x / c[i]!)) };
+}
+
 /** Ratio of two summaries' medians, with the range from the pessimistic to the optimistic pairing. */
 export function ratioOf(vigil: Summary, ceiling: Summary): Summary {
   return {

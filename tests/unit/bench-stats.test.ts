@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { histogramQuantile, percentile, ratioOf, summarize } from '../../bench/lib/stats.js';
+import { histogramQuantile, pairedRuns, percentile, ratioOf, summarize } from '../../bench/lib/stats.js';
 import { renderSvg } from '../../bench/lib/svg-plot.js';
 
 describe('bench statistics', () => {
@@ -22,6 +22,25 @@ describe('bench statistics', () => {
     expect(r.median).toBeCloseTo(9 / 15);
     expect(r.min).toBeCloseTo(8 / 20);
     expect(r.max).toBeCloseTo(10 / 10);
+  });
+
+  it('pairs runs in alternating order and summarises the per-pair ratios', async () => {
+    const calls: string[] = [];
+    let load = 1;
+    // The machine slows down run after run: per-pair ratios stay 0.5 where a ratio of medians would not.
+    const ceiling = async () => {
+      calls.push('c');
+      return 100 / load++;
+    };
+    const vigil = async () => {
+      calls.push('v');
+      return 50 / load++;
+    };
+    const r = await pairedRuns(3, 1, ceiling, vigil);
+    expect(calls.join('')).toBe('vccvvccv');
+    expect(r.ceiling.runs).toBe(3);
+    expect(r.ratio.min).toBeGreaterThan(0.3);
+    expect(r.ratio.max).toBeLessThan(0.7);
   });
 
   it('interpolates quantiles inside cumulative histogram buckets', () => {
