@@ -16,8 +16,8 @@
  * arrival times, so a record that was too far in the future when it arrived but is past now is staged.
  *
  * Idempotent: rows are keyed by event and Kafka coordinates, so staging the same run again replaces them; the
- * table is named after the run id, so a resumed run refills the same table. The caller drops it once the run
- * completed.
+ * table is named after the run id; the caller (replay-range.ts) drops it when the pass ends, and a resumed run
+ * stages again.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';

@@ -3,7 +3,7 @@
  * model versions, run id, source) to a finished run. Resolves the keys and subjects in the range, chooses the
  * model versions, derives the run id, and runs the job with the replay config section's tuning. With
  * `source: 'kafka'` it first stages the topic into the run's staging table (kafka-staging.ts), runs on that, and
- * drops the table once the run completed (kept otherwise: a rerun refills it and resumes).
+ * drops the table when the pass ends, completed or not (a rerun stages again, then resumes from the checkpoints).
  */
 import { availableParallelism } from 'node:os';
 import type { Kafka } from 'kafkajs';
@@ -12,8 +12,15 @@ import { rawTableOf } from '../adapters/clickhouse/raw-tables.js';
 import type { WriterSchemaSource } from '../adapters/kafka/avro-codec.js';
 import type { Logger } from '../adapters/logger.js';
 import type { Config } from '../core/config/index.js';
+import { describeError } from '../core/errors.js';
 import type { StreamName } from '../core/scoring/index.js';
-import { dropStagingTable, type StagingProgress, type StagingResult, stageFromKafka } from './kafka-staging.js';
+import {
+  dropStagingTable,
+  type StagingProgress,
+  type StagingResult,
+  stageFromKafka,
+  stagingTableOf,
+} from './kafka-staging.js';
 import { chooseModels, type VersionLookup } from './models.js';
 import type { Progress } from './progress.js';
 import { RawSource } from './raw-source.js';
@@ -62,7 +69,29 @@ export async function replayRange(request: ReplayRequest, deps: ReplayDeps): Pro
     ...(request.source === 'kafka' ? { source: 'kafka' as const } : {}),
   };
   const spec = checkSpec({ ...base, runId: request.runId ?? defaultRunId(base) });
-  const staged = spec.source === 'kafka' ? await stage(spec, deps) : undefined;
+  if (spec.source !== 'kafka') return replaySpec(spec, request, deps);
+  // Every pass stages again (a resumed run included), so the table never outlives the pass that filled it.
+  const table = stagingTableOf(spec.runId);
+  try {
+    const staged = await stage(spec, deps);
+    const summary = await replaySpec(spec, request, deps, staged);
+    const { topic, read, staged: rows, skipped, elapsedMs } = staged;
+    return { ...summary, staging: { topic, read, staged: rows, skipped, elapsedMs } };
+  } finally {
+    await dropStagingTable(deps.ch, table).catch((error: unknown) =>
+      deps.logger
+        .child({ component: 'replay', runId: spec.runId })
+        .warn({ table, err: describeError(error) }, 'could not drop the staging table; drop it by hand'),
+    );
+  }
+}
+
+async function replaySpec(
+  spec: ReplaySpec,
+  request: ReplayRequest,
+  deps: ReplayDeps,
+  staged?: StagingResult,
+): Promise<ReplaySummary> {
   const source = new RawSource(deps.ch, rawTableOf(spec.stream), staged);
   const subjects = await source.subjects(spec.from, spec.to, spec.keys);
   const { chosen, unscored } = await chooseModels(deps.registry, spec.stream, subjects, spec.modelVersions);
@@ -72,7 +101,7 @@ export async function replayRange(request: ReplayRequest, deps: ReplayDeps): Pro
       .warn({ subjects: unscored }, 'no model version for these subjects: their events are replayed, not scored');
   }
   const r = deps.config.replay;
-  const summary = await runReplay({
+  return runReplay({
     spec,
     config: deps.config,
     ch: deps.ch,
@@ -90,10 +119,6 @@ export async function replayRange(request: ReplayRequest, deps: ReplayDeps): Pro
     ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
     ...(staged ? { staged } : {}),
   });
-  if (staged === undefined) return summary;
-  await dropStagingTable(deps.ch, staged.table);
-  const { topic, read, staged: rows, skipped, elapsedMs } = staged;
-  return { ...summary, staging: { topic, read, staged: rows, skipped, elapsedMs } };
 }
 
 async function stage(spec: ReplaySpec, deps: ReplayDeps): Promise<StagingResult> {

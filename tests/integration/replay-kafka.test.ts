@@ -3,8 +3,7 @@
  * assets (with the simulator's NaN, late, duplicated and out-of-order readings, plus a NaN reading and bytes
  * that are no event); a replay of 4 of those minutes from the topic (through the CLI) gives the live features
  * bit for bit and the live scores within 1e-6, equals a replay from the raw tables, and skips exactly what the
- * stream dead-lettered before its pipeline. A run interrupted after a chunk keeps its staging table and resumes;
- * a rerun under the same run id duplicates nothing and leaves no staging table behind. Orders stage and replay
+ * stream dead-lettered before its pipeline. A run interrupted after a chunk stages again and resumes; a rerun under the same run id duplicates nothing and leaves no staging table behind. Orders stage and replay
  * from their topic too. Once the records before the range are deleted from the topic, the range is refused with
  * VIGIL_REPLAY_KAFKA_RETENTION; `--source foo` is a usage error. The processor, migrations and the CLI replay run
  * as child processes first; the test process opens the embedded ClickHouse only after them (chDB locks its
@@ -26,14 +25,7 @@ import { OrderSimulator } from '../../producers/orders/order-simulator.js';
 import { PlantSimulator } from '../../producers/plant/plant-simulator.js';
 import { openPublisher } from '../../producers/publish/open-publisher.js';
 import { openModelRegistry } from '../../registry/index.js';
-import {
-  compareRuns,
-  formatComparison,
-  type Progress,
-  type ReplaySummary,
-  replayRange,
-  stagingTableOf,
-} from '../../replay/index.js';
+import { compareRuns, formatComparison, type Progress, type ReplaySummary, replayRange } from '../../replay/index.js';
 import { runCli } from '../helpers/cli.js';
 import { freshKafkaEnv, uniqueName } from '../helpers/kafka.js';
 import { exitOf, spawnVigil, waitCaughtUp } from '../helpers/processor.js';
@@ -194,8 +186,8 @@ describe('vigil replay --source kafka', () => {
       expect(sources.scores.maxAbsDiff).toBeLessThanOrEqual(1e-6);
       expect(sources.a.alerts).toBe(sources.b.alerts);
 
-      // Interrupted after its first chunk, the run keeps its staging table; run again, it restages into it,
-      // resumes from the checkpoints, equals the run from the raw tables (other chunks: 30 s) and drops it.
+      // Interrupted after its first chunk, the pass drops its staging table; run again, it stages again, resumes
+      // from the checkpoints and equals the run from the raw tables (other chunks: 30 s).
       const small = { ...config, replay: { ...config.replay, chunkMs: 30_000 } };
       const stop = new AbortController();
       const onProgress = (p: Progress) => {
@@ -212,7 +204,7 @@ describe('vigil replay --source kafka', () => {
         (error: unknown) => error,
       );
       expect(isVigilError(interrupted, 'VIGIL_REPLAY_INTERRUPTED'), String(interrupted)).toBe(true);
-      expect(await stagingTables(ch)).toEqual([stagingTableOf('resumed')]);
+      expect(await stagingTables(ch)).toEqual([]);
       const resumed = await replayRange(resumable, { ...deps, config: small });
       expect(resumed.skippedChunks).toBeGreaterThanOrEqual(1);
       expect(resumed.skippedChunks).toBeLessThan(resumed.chunks);
@@ -263,6 +255,7 @@ describe('vigil replay --source kafka', () => {
       );
       expect(isVigilError(refused, 'VIGIL_REPLAY_KAFKA_RETENTION'), String(refused)).toBe(true);
       expect(String((refused as Error).message)).toMatch(/--source clickhouse/);
+      expect(await stagingTables(ch)).toEqual([]);
     } finally {
       await ch.close();
     }
