@@ -130,9 +130,12 @@ export function featureSetRows(features: readonly FeatureRowInput[]): { id: stri
 /**
  * SQL for the name -> value map of a features row `f` joined (LEFT) with its `feature_sets` row `s`
  * (FEATURE_SETS_JOIN). Rows written before vectors existed (migration 0015) carry their map in `f.features`.
+ * ClickHouse evaluates both branches of `if`, and mapFromArrays throws on arrays of different sizes (an old row's
+ * empty vector, a missing names row): both arrays are cut to the shorter one (for a written row they are equal).
  */
 export const FEATURE_MAP_OF_ROW = `if(empty(f.vector), CAST(f.features, 'Map(String, Float64)'),
-  if(length(s.names) = length(f.vector), mapFromArrays(s.names, f.vector), map()))`;
+  mapFromArrays(arraySlice(s.names, 1, least(length(s.names), length(f.vector))),
+                arraySlice(f.vector, 1, least(length(s.names), length(f.vector)))))`;
 export const FEATURE_SETS_JOIN =
   'LEFT JOIN feature_sets AS s FINAL ON s.feature_set = f.feature_set AND s.feature_set_version = f.feature_set_version';
 
