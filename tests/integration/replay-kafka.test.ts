@@ -3,8 +3,9 @@
  * assets (with the simulator's NaN, late, duplicated and out-of-order readings, plus a NaN reading and bytes
  * that are no event); a replay of 4 of those minutes from the topic (through the CLI) gives the live features
  * bit for bit and the live scores within 1e-6, equals a replay from the raw tables, and skips exactly what the
- * stream dead-lettered before its pipeline. A run interrupted after a chunk stages again and resumes; a rerun under the same run id duplicates nothing and leaves no staging table behind. Orders stage and replay
- * from their topic too. Once the records before the range are deleted from the topic, the range is refused with
+ * stream dead-lettered before its pipeline. A run interrupted after a chunk stages again and resumes; a rerun
+ * under the same run id duplicates nothing; no staging table outlives its pass. Orders stage and replay from
+ * their topic too. Once the records before the range are deleted from the topic, the range is refused with
  * VIGIL_REPLAY_KAFKA_RETENTION; `--source foo` is a usage error. The processor, migrations and the CLI replay run
  * as child processes first; the test process opens the embedded ClickHouse only after them (chDB locks its
  * directory per process).
@@ -55,7 +56,8 @@ async function runRows(ch: ClickHouse, runId: string) {
 
 async function stagingTables(ch: ClickHouse): Promise<string[]> {
   const rows = await ch.query<{ name: string }>(
-    "SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE 'replay\\_input\\_%' ORDER BY name",
+    `SELECT name FROM system.tables
+     WHERE database = currentDatabase() AND name LIKE 'replay\\_input\\_%' ORDER BY name`,
   );
   return rows.map((r) => r.name);
 }
