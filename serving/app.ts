@@ -20,6 +20,7 @@ import { alertsPlugin } from './plugins/alerts.js';
 import { assetsPlugin } from './plugins/assets.js';
 import { auditHook, auditPlugin } from './plugins/audit.js';
 import { deadLettersPlugin } from './plugins/dead-letters.js';
+import { driftPlugin } from './plugins/drift.js';
 import { healthPlugin } from './plugins/health.js';
 import { inferencesPlugin } from './plugins/inferences.js';
 import { ingestPlugin } from './plugins/ingest.js';
@@ -127,6 +128,7 @@ export async function buildApp(ctx: ServingContext): Promise<FastifyInstance> {
     alertWorkflowPlugin,
     assetsPlugin,
     deadLettersPlugin,
+    driftPlugin,
     modelsPlugin,
     auditPlugin,
     ingestPlugin,
