@@ -47,7 +47,10 @@ interface Measured {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly requests: number;
+  /** Connection errors (timeouts included) plus non-2xx answers. */
   readonly errors: number;
+  readonly timeouts: number;
+  readonly non2xx: number;
 }
 
 const work = mkdtempSync(join(tmpdir(), 'vigil-bench-serving-run-'));
@@ -72,6 +75,7 @@ async function load(
     requests: { average: number; total: number };
     latency: { p50: number; p99: number };
     errors: number;
+    timeouts: number;
     non2xx: number;
   };
   return {
@@ -80,6 +84,8 @@ async function load(
     p99Ms: r.latency.p99,
     requests: r.requests.total,
     errors: r.errors + r.non2xx,
+    timeouts: r.timeouts,
+    non2xx: r.non2xx,
   };
 }
 
