@@ -15,6 +15,9 @@ import { configWith } from '../../core/config/index.js';
 import type { SensorReading } from '../../core/events/types.js';
 import { channelSpecs } from '../../core/plant/catalogue.js';
 import { ScoringPipeline, sensorStream, staticModels } from '../../core/scoring/index.js';
+import { alertTransitions } from '../../monitoring/alert-transitions.js';
+import { type DriftResult, driftFindings, driftRows } from '../../monitoring/drift-job.js';
+import { DEFAULT_DRIFT_THRESHOLDS } from '../../monitoring/drift-thresholds.js';
 import { DEFAULT_UI_DIR } from '../../serving/server.js';
 import { waitFor } from '../helpers/wait.js';
 import {
@@ -85,6 +88,34 @@ async function seedPlant(now: number): Promise<void> {
   await fx.tch.ch.insertRows(
     'alerts',
     out.alerts.map((a) => alertRow(a)),
+  );
+  await seedDrift(now - 60_000);
+}
+
+/** What the monitor's drift job would have stored for the pump model: one drifted feature (with its alert). */
+async function seedDrift(at: number): Promise<void> {
+  const measure = (target: string, psi: number): DriftResult => ({
+    computedAt: at,
+    window: '1h',
+    windowMs: 3_600_000,
+    stream: 'sensors',
+    model: 'sensors-pump',
+    version: 'zmax-1',
+    kind: 'feature',
+    target,
+    psi,
+    jsDistance: psi / 2,
+    liveRows: 1_200,
+    liveCounts: [400, 400, 400],
+    referenceCounts: [0.3, 0.4, 0.3],
+    drifted: psi > DEFAULT_DRIFT_THRESHOLDS.psi,
+  });
+  const results = [measure('bearing_temp.w30s.mean', 0.62), measure('flow.w10s.mean', 0.03)];
+  await fx.tch.ch.insertRows('drift', driftRows(results));
+  const findings = driftFindings(results, DEFAULT_DRIFT_THRESHOLDS);
+  await fx.tch.ch.insertRows(
+    'monitoring_alerts',
+    alertTransitions([], findings, at) as unknown as Record<string, unknown>[],
   );
 }
 
@@ -222,6 +253,10 @@ describe('web UI', () => {
     await page.waitForSelector('text=zmax-1');
     // The production vs shadow table of the live stream's scores (anomaly rate in %).
     await page.waitForSelector('td:has-text(" %")');
+    // The drift panel (GET /v1/drift): the drifted feature first, and its open drift alert.
+    await page.waitForSelector('.drift td:has-text("bearing_temp.w30s.mean")');
+    expect(await page.locator('.drift tbody tr').first().textContent()).toContain('drift');
+    expect(await page.locator('.drift-alerts li').first().textContent()).toContain('bearing_temp.w30s.mean');
     await shot('models');
     await page.click('nav.top a:has-text("Audit")');
     await page.waitForSelector('text=POST /v1/score/file');
