@@ -230,6 +230,39 @@ export function orders(): DashboardBuilder {
     );
 }
 
+/**
+ * Live sensor alerts of the range joined with their latest verdict and the ground-truth fault they opened in:
+ * the per-alert rows the alert-quality panels aggregate, with the definitions of alert-workflow/alert-quality.ts
+ * (what GET /v1/alert-quality returns): suppressed alerts (maintenance windows) are counted apart and left out of
+ * every figure; precision = real_fault / (real_fault + false_alarm) among reviewed alerts; lead time = end of the
+ * fault the alert opened in - its opening.
+ */
+const QUALITY_ALERTS = `
+    SELECT a.key AS key, replaceRegexpOne(a.model_name, '^sensors-', '') AS asset_type, a.suppressed AS suppressed,
+           a.opened_at AS opened_at, k.alert_id != '' AS acknowledged, k.ack_at AS ack_at, k.verdict AS verdict,
+           arrayFirst(s -> a.opened_at >= s.1 AND a.opened_at <= s.2, f.spans) AS fault,
+           if(fault.2 > toDateTime64(0, 3), dateDiff('second', a.opened_at, fault.2), NULL) AS lead_seconds
+    FROM (SELECT * FROM alerts FINAL WHERE stream = 'sensors' AND run_id = '' AND $__timeFilter(opened_at)) AS a
+    LEFT JOIN (SELECT alert_id, ack_at, verdict FROM alert_acknowledgements FINAL) AS k ON k.alert_id = a.alert_id
+    LEFT JOIN
+    (
+        SELECT key, groupArray((start_time, end_time)) AS spans
+        FROM fault_ground_truth FINAL
+        WHERE stream = 'sensors' AND start_time <= $__toTime AND end_time >= $__fromTime
+        GROUP BY key
+    ) AS f ON f.key = a.key`;
+
+/** The figures of alert-quality.ts over the rows of QUALITY_ALERTS, for one GROUP BY. */
+const QUALITY_FIGURES = `
+           countIf(NOT suppressed) AS alerts, countIf(suppressed) AS suppressed_alerts,
+           countIf(NOT suppressed AND verdict = 'real_fault') AS real_faults,
+           countIf(NOT suppressed AND verdict = 'false_alarm') AS false_alarms,
+           real_faults + false_alarms AS reviewed,
+           if(reviewed = 0, NULL, round(real_faults / reviewed, 3)) AS precision`;
+
+/** Days in the dashboard range, at least one hour (as alert-quality.ts). */
+const RANGE_DAYS = `greatest(dateDiff('second', $__fromTime, $__toTime) / 86400, 1 / 24)`;
+
 export function alertQuality(): DashboardBuilder {
   return new DashboardBuilder('Vigil / Alert quality')
     .uid('vigil-alert-quality')
@@ -239,17 +272,20 @@ export function alertQuality(): DashboardBuilder {
     .withPanel(
       new StatBuilder()
         .title('Alerts confirmed real')
-        .description('Share of acknowledged equipment alerts that operators marked true_positive.')
+        .description(
+          'Precision from verdicts: share of reviewed equipment alerts (real_fault or false_alarm) that operators marked real_fault. Suppressed alerts are not counted.',
+        )
         .unit('percentunit')
         .datasource(CLICKHOUSE)
         .height(6)
         .span(8)
         .withTarget(
           clickhouse(`
-            SELECT countIf(verdict = 'true_positive') / greatest(countIf(verdict IS NOT NULL AND verdict != ''), 1) AS confirmed_share,
-                   countIf(verdict IS NOT NULL AND verdict != '') AS acknowledged, count() AS alerts
+            SELECT countIf(verdict = 'real_fault') / greatest(countIf(verdict IN ('real_fault', 'false_alarm')), 1) AS confirmed_share,
+                   countIf(verdict IN ('real_fault', 'false_alarm')) AS acknowledged, count() AS alerts
             FROM alerts_current
             WHERE stream = 'sensors' AND run_id = '' AND $__timeFilter(opened_at)
+              AND alert_id NOT IN (SELECT alert_id FROM alerts FINAL WHERE suppressed AND $__timeFilter(opened_at))
           `),
         ),
     )
@@ -282,6 +318,48 @@ export function alertQuality(): DashboardBuilder {
             WHERE stream = 'sensors' AND run_id = '' AND $__timeFilter(opened_at)
             GROUP BY verdict
             ORDER BY alerts DESC
+          `),
+        ),
+    )
+    .withPanel(
+      new TableBuilder()
+        .title('Alert quality by asset type')
+        .description(
+          'As GET /v1/alert-quality (bySubject): alerts per asset per day, precision from verdicts; suppressed alerts (maintenance windows) apart.',
+        )
+        .datasource(CLICKHOUSE)
+        .height(7)
+        .span(24)
+        .withTarget(
+          clickhouse(`
+            SELECT asset_type,${QUALITY_FIGURES},
+                   round(alerts / ${RANGE_DAYS} / uniqExactIf(key, NOT suppressed), 3) AS alerts_per_asset_per_day,
+                   quantileIf(0.5)(dateDiff('second', opened_at, ack_at), NOT suppressed AND acknowledged) AS median_ack_seconds,
+                   quantileIf(0.5)(lead_seconds, NOT suppressed AND lead_seconds IS NOT NULL) AS median_lead_seconds
+            FROM (${QUALITY_ALERTS})
+            GROUP BY asset_type
+            ORDER BY asset_type
+          `),
+        ),
+    )
+    .withPanel(
+      new TableBuilder()
+        .title('Alert quality by asset')
+        .description(
+          'As GET /v1/alert-quality (assets): per asset, alerts per day, precision from verdicts, median time to acknowledge and median lead time (fault end - alert opening, over simulator or imported ground truth).',
+        )
+        .datasource(CLICKHOUSE)
+        .height(10)
+        .span(24)
+        .withTarget(
+          clickhouse(`
+            SELECT key AS asset, any(asset_type) AS asset_type,${QUALITY_FIGURES},
+                   round(alerts / ${RANGE_DAYS}, 3) AS alerts_per_day,
+                   quantileIf(0.5)(dateDiff('second', opened_at, ack_at), NOT suppressed AND acknowledged) AS median_ack_seconds,
+                   quantileIf(0.5)(lead_seconds, NOT suppressed AND lead_seconds IS NOT NULL) AS median_lead_seconds
+            FROM (${QUALITY_ALERTS})
+            GROUP BY asset
+            ORDER BY asset
           `),
         ),
     )

@@ -206,6 +206,17 @@ describe('web UI', () => {
     await shot('alert-acknowledged');
   });
 
+  it('shows alert quality per asset type and asset, with the precision of the verdict just given', async () => {
+    await page.click('nav.top a:has-text("Quality")');
+    const row = page.locator('table.quality-assets tr[data-asset="pump-001"]');
+    await row.waitFor({ timeout: 15_000 });
+    // The one alert of pump-001 was marked real_fault above: 1 reviewed, precision 100 %.
+    expect(await row.locator('[data-testid=precision]').textContent()).toBe('100 %');
+    const pumps = page.locator('table.quality-types tr[data-subject="pump"]');
+    expect(Number(await pumps.locator('td').nth(1).textContent())).toBeGreaterThan(1);
+    await shot('alert-quality');
+  });
+
   it('shows an asset with its charts and alert history', async () => {
     const [alerted] = await fx.tch.ch.query<{ key: string }>(
       "SELECT key FROM alerts FINAL WHERE key != 'pump-001' ORDER BY opened_at DESC LIMIT 1",

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../adapters/logger.js';
 import { createMetricsRegistry } from '../../adapters/metrics.js';
+import { alertQuality } from '../../alert-workflow/alert-quality.js';
 import { configWith } from '../../core/config/index.js';
 import { GRAFANA_RULES } from '../../monitoring/grafana/alert-rules.js';
 import { concreteSql } from '../../monitoring/grafana/concrete-sql.js';
@@ -80,6 +81,29 @@ const REQUIRED_COLUMNS: Record<string, string[]> = {
   'Vigil / Orders / Revenue per store': ['time', 'store_id', 'revenue'],
   'Vigil / Alert quality / Alerts confirmed real': ['confirmed_share', 'acknowledged', 'alerts'],
   'Vigil / Alert quality / Time to acknowledge (median, p90)': ['median_seconds', 'p90_seconds'],
+  'Vigil / Alert quality / Alert quality by asset type': [
+    'asset_type',
+    'alerts',
+    'suppressed_alerts',
+    'alerts_per_asset_per_day',
+    'reviewed',
+    'real_faults',
+    'false_alarms',
+    'precision',
+    'median_ack_seconds',
+    'median_lead_seconds',
+  ],
+  'Vigil / Alert quality / Alert quality by asset': [
+    'asset',
+    'asset_type',
+    'alerts',
+    'suppressed_alerts',
+    'alerts_per_day',
+    'reviewed',
+    'precision',
+    'median_ack_seconds',
+    'median_lead_seconds',
+  ],
   'Vigil / Alert quality / Detection and lead time before the fault end, by fault kind': [
     'kind',
     'faults',
@@ -160,5 +184,55 @@ describe('Grafana ClickHouse queries on the real schema', () => {
     const drift = queries.find((q) => q.where === 'Vigil / Model and drift / Latest drift report')!;
     const report = await db.ch.query<{ target: string; drifted: boolean }>(concrete(drift.sql));
     expect(report.find((r) => r.target === 'bearing_temp.w5m.mean')?.drifted).toBe(true);
+  });
+
+  it('shows the alert quality figures the API computes (alert-workflow/alert-quality.ts), per asset and type', async () => {
+    // Verdicts as the API stores them: every other alert real, the rest false alarms, acknowledged 10 min later.
+    const opened = await db.ch.query<{ alert_id: string; key: string; opened_at: string }>(
+      `SELECT alert_id, key, toUnixTimestamp64Milli(opened_at) AS opened_at FROM alerts FINAL
+       WHERE stream = 'sensors' AND run_id = '' ORDER BY opened_at, alert_id`,
+    );
+    expect(opened.length).toBeGreaterThan(1);
+    await db.ch.insertRows(
+      'alert_acknowledgements',
+      opened.map((a, i) => ({
+        alert_id: a.alert_id,
+        stream: 'sensors',
+        key: a.key,
+        action: 'resolved',
+        ack_by: 'operator',
+        ack_at: Number(a.opened_at) + 600_000,
+        verdict: i % 2 === 0 ? 'real_fault' : 'false_alarm',
+        comment: '',
+      })),
+    );
+    const api = await alertQuality(db.ch, 'sensors', FROM, NOW);
+    const byAsset = queries.find((q) => q.where === 'Vigil / Alert quality / Alert quality by asset')!;
+    const rows = await db.ch.query<Record<string, unknown>>(concrete(byAsset.sql));
+    expect(rows.map((r) => r.asset)).toEqual(api.assets.map((a) => a.key));
+    for (const a of api.assets) {
+      const r = rows.find((x) => x.asset === a.key)!;
+      expect(Number(r.alerts), a.key).toBe(a.alerts);
+      expect(Number(r.suppressed_alerts), a.key).toBe(a.suppressed);
+      expect(Number(r.reviewed), a.key).toBe(a.reviewed);
+      expect(r.precision === null ? null : Number(r.precision), a.key).toBe(
+        a.precision === null ? null : Math.round(a.precision * 1000) / 1000,
+      );
+      expect(Number(r.alerts_per_day), a.key).toBeCloseTo(a.alertsPerDay, 2);
+      const ack = r.median_ack_seconds === null ? null : Number(r.median_ack_seconds) * 1000;
+      expect(ack, a.key).toBe(a.medianTimeToAckMs);
+      if (a.medianLeadTimeMs === null) expect(r.median_lead_seconds, a.key).toBeNull();
+      else expect(Number(r.median_lead_seconds) * 1000, a.key).toBeCloseTo(a.medianLeadTimeMs, -4);
+    }
+    const byType = queries.find((q) => q.where === 'Vigil / Alert quality / Alert quality by asset type')!;
+    const types = await db.ch.query<Record<string, unknown>>(concrete(byType.sql));
+    for (const t of api.bySubject) {
+      const r = types.find((x) => x.asset_type === t.subject)!;
+      expect(Number(r.alerts), t.subject).toBe(t.alerts);
+      expect(Number(r.alerts_per_asset_per_day), t.subject).toBeCloseTo(t.alertsPerDay, 2);
+      expect(r.precision === null ? null : Number(r.precision)).toBe(
+        t.precision === null ? null : Math.round(t.precision * 1000) / 1000,
+      );
+    }
   });
 });

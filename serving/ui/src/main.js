@@ -8,12 +8,14 @@ import { Audit } from './pages/audit.js';
 import { Login } from './pages/login.js';
 import { Models } from './pages/models.js';
 import { Overview } from './pages/overview.js';
+import { Quality } from './pages/quality.js';
 import { Score } from './pages/score.js';
 import './style.css';
 
 const PAGES = [
   { path: 'overview', label: 'Plant', permission: 'read', view: () => html`<${Overview} />` },
   { path: 'alerts', label: 'Alerts', permission: 'read', view: () => html`<${Alerts} />` },
+  { path: 'quality', label: 'Quality', permission: 'read', view: () => html`<${Quality} />` },
   { path: 'score', label: 'Score a file', permission: 'score', view: () => html`<${Score} />` },
   { path: 'models', label: 'Models', permission: 'read', view: () => html`<${Models} />` },
   { path: 'audit', label: 'Audit', permission: 'audit.read', view: () => html`<${Audit} />` },
