@@ -94,19 +94,42 @@ export async function startServe(env: Record<string, string>): Promise<{
     VIGIL_API_RATE_LIMIT: '10000000',
   });
   const baseUrl = `http://127.0.0.1:${port}`;
-  await waitFor(
-    async () => {
-      if (serve.exitCode !== null) throw new Error(`vigil serve exited ${serve.exitCode}:\n${serve.output()}`);
-      return (await fetch(`${baseUrl}/healthz`)).ok;
-    },
-    { description: 'vigil serve to answer /healthz', timeoutMs: 120_000, intervalMs: 250 },
+  await stopOnFailure(serve, () =>
+    waitFor(
+      async () => {
+        if (serve.exitCode !== null) throw new Error(`vigil serve exited ${serve.exitCode}:\n${serve.output()}`);
+        return (await fetch(`${baseUrl}/healthz`)).ok;
+      },
+      { description: 'vigil serve to answer /healthz', timeoutMs: 120_000, intervalMs: 250 },
+    ),
   );
   return { baseUrl, token, serve };
+}
+
+/** Runs `fn`; if it throws, the server is stopped first (a failed test leaves no `vigil serve` behind). */
+async function stopOnFailure<T>(serve: ChildProcess, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    serve.kill('SIGTERM');
+    await exitOf(serve);
+    throw error;
+  }
 }
 
 export async function fuzzApi(options: FuzzOptions): Promise<FuzzRun> {
   const st = await ensureSchemathesis();
   const { baseUrl, token, serve } = await startServe(options.env);
+  return stopOnFailure(serve, () => runSchemathesis(st, options, baseUrl, token, serve));
+}
+
+async function runSchemathesis(
+  st: string,
+  options: FuzzOptions,
+  baseUrl: string,
+  token: string,
+  serve: ChildProcess & { output: () => string },
+): Promise<FuzzRun> {
   const reportPath = resolve(options.workDir, 'schemathesis-report.json');
   const fuzz = run(
     st,
