@@ -28,8 +28,12 @@ export interface FeatureEngineStats {
 export interface FeatureEngine {
   readonly featureSet: FeatureSet;
   readonly vectorLength: number;
-  /** Processes one event of one key. `out` (vectorLength long) is filled instead of allocating a vector. */
-  process(event: FeatureEvent, out?: Float64Array): ProcessResult;
+  /**
+   * Processes one event of one key. `out` (vectorLength long) is filled instead of allocating a vector.
+   * `readyOnly`: an in-order event's vector is filled only when the key is ready (scored); before, it is left
+   * unfilled. The state advances exactly the same (for callers that score and never read warm-up vectors: the API).
+   */
+  process(event: FeatureEvent, out?: Float64Array, options?: { readonly readyOnly?: boolean }): ProcessResult;
   /** Plain JSON data of a key's state (undefined for an unknown key). */
   snapshot(key: string): KeyStateSnapshot | undefined;
   /** Replaces a key's state by a snapshot; throws VIGIL_FEATURES_SNAPSHOT_INVALID when it does not fit. */
@@ -71,7 +75,7 @@ export function createFeatureEngine(featureSet: FeatureSet): FeatureEngine {
     featureSet,
     vectorLength: layout.vectorLength,
 
-    process(event, out) {
+    process(event, out, options) {
       const t = event.eventTime;
       if (!Number.isSafeInteger(t)) {
         throw featuresError('VIGIL_FEATURES_BAD_EVENT', {
@@ -105,7 +109,7 @@ export function createFeatureEngine(featureSet: FeatureSet): FeatureEngine {
       }
       counters.accepted++;
       if (t >= state.maxTime) {
-        const ready = state.acceptInOrder(t, id, values, vector, counters);
+        const ready = state.acceptInOrder(t, id, values, vector, counters, options?.readyOnly === true);
         return { verdict: 'ACCEPTED', vector, ready, outOfOrder: false };
       }
       const ready = state.acceptOutOfOrder(t, id, values, vector, counters);

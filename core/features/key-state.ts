@@ -82,7 +82,14 @@ export class KeyState {
   }
 
   /** Accepts an event with time >= maxTime; writes its vector into `out` and returns whether it is ready. */
-  acceptInOrder(t: number, id: number, values: Float64Array, out: Float64Array, counters: EngineCounters): boolean {
+  acceptInOrder(
+    t: number,
+    id: number,
+    values: Float64Array,
+    out: Float64Array,
+    counters: EngineCounters,
+    readyOnly = false,
+  ): boolean {
     const { buf, layout } = this;
     const C = layout.channelCount;
     const W = layout.windowCount;
@@ -124,7 +131,7 @@ export class KeyState {
       }
     }
     while (buf.size > 0 && buf.time(buf.head) <= t - layout.retentionMs) this.ids.delete(buf.dropHead());
-    return this.emitRunning(t, out);
+    return this.emitRunning(t, out, readyOnly);
   }
 
   /** Accepts an event older than maxTime (not late); writes its own vector into `out`, returns readiness. */
@@ -282,10 +289,14 @@ export class KeyState {
     }
   }
 
-  private emitRunning(t: number, out: Float64Array): boolean {
+  /** Writes the running vector into `out` (reads state only); with `readyOnly`, only when the key is ready. */
+  private emitRunning(t: number, out: Float64Array, readyOnly = false): boolean {
     const { buf, layout } = this;
     const C = layout.channelCount;
     const W = layout.windowCount;
+    const longestStart = this.start[W - 1]!;
+    const ready = this.isReady(t - buf.time(longestStart), buf.tail - longestStart);
+    if (readyOnly && !ready) return false;
     for (let c = 0; c < C; c++) {
       const minDq = this.minDeques[c]!;
       const maxDq = this.maxDeques[c]!;
@@ -311,8 +322,7 @@ export class KeyState {
       }
     }
     this.emitDerived(out);
-    const longestStart = this.start[W - 1]!;
-    return this.isReady(t - buf.time(longestStart), buf.tail - longestStart);
+    return ready;
   }
 
   /** Cross-channel features on the last values of the longest window; 0 when a side is missing or a divisor ~0. */

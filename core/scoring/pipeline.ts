@@ -77,7 +77,8 @@ export interface ProcessOptions {
   /**
    * Which accepted events get a named feature map (their FeatureRow, and the vector inline in their inferences):
    * 'all' (default: the stream and replay store every vector) or 'scored' (the API, unless the client asks for
-   * every row's features: ~200 named keys per event were most of a short request's allocations).
+   * every row's features: ~200 named keys per event were most of a short request's allocations). With 'scored',
+   * the engine does not compute the vectors of readings that are not ready either (FeatureEngine readyOnly).
    */
   readonly featureMaps?: 'all' | 'scored';
 }
@@ -160,7 +161,8 @@ export class ScoringPipeline<E> {
         continue;
       }
       const featureEvent = this.#stream.toFeatureEvent(item.event);
-      const result = entry.engine.process(featureEvent);
+      // Warm-up readings are never scored: with feature maps for scored rows only, their vectors are not needed.
+      const result = entry.engine.process(featureEvent, undefined, { readyOnly: options.featureMaps === 'scored' });
       if (result.verdict !== 'ACCEPTED') {
         if (result.verdict === 'LATE') out.late.push(item);
         else out.duplicates++;

@@ -1,13 +1,15 @@
 /**
- * The two changes that took work off POST /v1/score's path: feature maps only for scored events (the pipeline's
- * `featureMaps: 'scored'`, same scores and inferences), and buffered inserts that never start inside `add()` and
- * write at most `maxBatch` rows per insert, in order, keeping failed rows for the next try.
+ * What took work off POST /v1/score's path: feature maps only for scored events (the pipeline's
+ * `featureMaps: 'scored'`, same scores and inferences), vectors only for ready events (the engine's `readyOnly`,
+ * same readiness and ready vectors), and buffered inserts that never start inside `add()` and write at most
+ * `maxBatch` rows per insert, in order, keeping failed rows for the next try.
  */
 import { describe, expect, it } from 'vitest';
 import type { ClickHouse, Row } from '../../adapters/clickhouse/index.js';
 import { createLogger } from '../../adapters/logger.js';
 import { DEFAULT_ALERT_POLICY } from '../../core/alerts/index.js';
 import type { SensorReading } from '../../core/events/types.js';
+import { createFeatureEngine } from '../../core/features/index.js';
 import { channelSpecs, defaultPlant } from '../../core/plant/catalogue.js';
 import { type PipelineItem, ScoringPipeline, sensorStream, staticModels } from '../../core/scoring/index.js';
 import { PlantSimulator } from '../../producers/plant/plant-simulator.js';
@@ -60,6 +62,29 @@ describe("the pipeline's featureMaps option", () => {
       all.features.filter((f) => scoredIds.has(f.eventId)).map((f) => f.eventId),
     );
     expect(scored.inferences.every((i) => Object.keys(i.features).length > 0)).toBe(true);
+  });
+});
+
+describe("the feature engine's readyOnly option", () => {
+  it('gives the same readiness and, for ready events, the same vectors, in and out of order', () => {
+    const set = stream.featureSet('pump')!;
+    const events = pumpItems(90).map((i) => stream.toFeatureEvent(i.event));
+    // Every 7th event arrives after its successor (out of order, within the allowed lateness).
+    for (let i = 7; i + 1 < events.length; i += 7) [events[i], events[i + 1]] = [events[i + 1]!, events[i]!];
+    const always = createFeatureEngine(set);
+    const readyOnly = createFeatureEngine(set);
+    let ready = 0;
+    for (const e of events) {
+      const a = always.process(e);
+      const b = readyOnly.process(e, undefined, { readyOnly: true });
+      expect([b.verdict, b.ready, b.outOfOrder]).toEqual([a.verdict, a.ready, a.outOfOrder]);
+      if (a.ready) {
+        ready++;
+        expect(Array.from(b.vector!)).toEqual(Array.from(a.vector!));
+      }
+    }
+    expect(ready).toBeGreaterThan(0);
+    expect(ready).toBeLessThan(events.length);
   });
 });
 
