@@ -19,8 +19,10 @@ import {
   readOrderHistory,
   readSensorHistory,
 } from '../../training/export/clickhouse-history.js';
+import { readOperatorAnnotations } from '../../training/export/annotation-history.js';
 import { trainingError } from '../../training/export/errors.js';
 import { warmupOf } from '../../training/export/export-dataset.js';
+import type { OperatorAnnotations } from '../../training/export/operator-annotations.js';
 
 type Truth = Pick<GroundTruth, 'key' | 'kind' | 'start' | 'end'>;
 
@@ -30,6 +32,9 @@ export interface History<E> {
   readonly featureSet: FeatureSet;
   readonly events: AsyncIterable<E> | Iterable<E>;
   readonly truth: () => Promise<readonly Truth[]>;
+  /** Stored history: maintenance windows and alert verdicts (training/export/operator-annotations.ts). */
+  readonly annotations?: () => Promise<OperatorAnnotations>;
+  readonly keepMaintenance?: boolean;
   readonly source: Readonly<Record<string, unknown>>;
 }
 
@@ -141,6 +146,11 @@ export async function storedHistory(
     featureSet,
     events: readSensorHistory(ch, request.subject, range),
     truth: () => readGroundTruth(ch, 'sensors', request.from, request.to),
+    annotations: () =>
+      readOperatorAnnotations(ch, 'sensors', request.from, request.to, {
+        verdicts: config.alertWorkflow.trainUseVerdicts,
+      }),
+    keepMaintenance: !config.alertWorkflow.trainExcludeMaintenance,
     source: { kind: 'clickhouse', target: ch.target, database: ch.database },
   };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { option, section } from '../option.js';
-import { durationMs, positiveInt } from '../parsers.js';
+import { boolean, durationMs, positiveInt } from '../parsers.js';
 
 /** Alert workflow (alert-workflow/): live threshold overrides and maintenance windows, webhook notifications. */
 export const alertWorkflow = section(
@@ -28,6 +28,18 @@ export const alertWorkflow = section(
       default: '6',
       doc: 'Deliveries of one notification before it is given up (jittered exponential backoff between attempts; 4xx answers other than 408/429 are not retried).',
       schema: positiveInt,
+    }),
+    trainExcludeMaintenance: option({
+      env: 'VIGIL_TRAIN_EXCLUDE_MAINTENANCE',
+      default: 'true',
+      doc: '`vigil train` from ClickHouse leaves out readings inside declared maintenance windows / non-production modes (and the rows whose windows still hold them), so neither the model nor its drift reference learns them as normal; false keeps them.',
+      schema: boolean,
+    }),
+    trainUseVerdicts: option({
+      env: 'VIGIL_TRAIN_USE_VERDICTS',
+      default: 'true',
+      doc: '`vigil train` from ClickHouse turns verdicts on alerts into labels: real_fault labels the alert span anomalous (held out of training, counted as a fault in the evaluation), false_alarm keeps it normal; false ignores verdicts.',
+      schema: boolean,
     }),
     webhookTimeoutMs: option({
       env: 'VIGIL_WEBHOOK_TIMEOUT',
