@@ -10,6 +10,7 @@ import type { Command } from 'commander';
 import { createClickHouse } from '../../adapters/clickhouse/index.js';
 import { alertRow, inferenceRow } from '../../adapters/clickhouse/rows.js';
 import { type AlertPolicyConfig, alertPolicyFromConfig, defineAlertPolicy } from '../../core/alerts/index.js';
+import type { DeadLetterReason } from '../../core/events/types.js';
 import type { GroundTruth } from '../../core/plant/ground-truth.js';
 import { sensorStream } from '../../core/scoring/index.js';
 import { evaluationError } from '../../evaluation/errors.js';
@@ -25,7 +26,7 @@ import { loadPlant } from '../../producers/plant/load-plant.js';
 import { fleet, PlantSimulator } from '../../producers/plant/plant-simulator.js';
 import type { CliContext } from '../context.js';
 import { cliError } from '../errors.js';
-import { catalogueChannels } from './train-history.js';
+import { catalogueChannels, contractChecked } from './train-history.js';
 
 const DAY_MS = 86_400_000;
 /** Default start of a simulated evaluation: after the models' training period (2026-01-05 + 3 days). */
@@ -177,6 +178,7 @@ async function simulate(
   const to = from + Math.round(o.days * DAY_MS);
   const writeRunId = runId === '' ? `simulate-seed${o.seed}` : runId;
   const truth: GroundTruth[] = [];
+  const rejected = new Map<DeadLetterReason, number>();
   const simulator = new PlantSimulator(plant, {
     seed: o.seed,
     start: from - warmup,
@@ -197,7 +199,7 @@ async function simulate(
       stream,
       models: models.selector,
       policy,
-      events: drain(simulator),
+      events: contractChecked(drain(simulator), plant, rejected),
       truth: () => truth,
       assets: assets.length,
       from,
@@ -237,7 +239,12 @@ async function simulate(
       );
     }
     log.info(
-      { readings: result.run.events, scored: result.run.trace.scored, seconds: (performance.now() - started) / 1000 },
+      {
+        readings: result.run.events,
+        deadLetters: Object.fromEntries(rejected),
+        scored: result.run.trace.scored,
+        seconds: (performance.now() - started) / 1000,
+      },
       'simulated run scored',
     );
     if (o.saveTrace !== undefined) {

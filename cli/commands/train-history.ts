@@ -5,7 +5,8 @@
  */
 import type { ClickHouse } from '../../adapters/clickhouse/index.js';
 import type { Config } from '../../core/config/index.js';
-import type { Order, SensorReading } from '../../core/events/types.js';
+import type { DeadLetterReason, Order, SensorReading } from '../../core/events/types.js';
+import { validateReading } from '../../core/events/validate.js';
 import type { FeatureSet } from '../../core/features/index.js';
 import { channelSpecs, defaultPlant } from '../../core/plant/catalogue.js';
 import type { GroundTruth } from '../../core/plant/ground-truth.js';
@@ -19,10 +20,8 @@ import {
   readOrderHistory,
   readSensorHistory,
 } from '../../training/export/clickhouse-history.js';
-import { readOperatorAnnotations } from '../../training/export/annotation-history.js';
 import { trainingError } from '../../training/export/errors.js';
 import { warmupOf } from '../../training/export/export-dataset.js';
-import type { OperatorAnnotations } from '../../training/export/operator-annotations.js';
 
 type Truth = Pick<GroundTruth, 'key' | 'kind' | 'start' | 'end'>;
 
@@ -32,9 +31,6 @@ export interface History<E> {
   readonly featureSet: FeatureSet;
   readonly events: AsyncIterable<E> | Iterable<E>;
   readonly truth: () => Promise<readonly Truth[]>;
-  /** Stored history: maintenance windows and alert verdicts (training/export/operator-annotations.ts). */
-  readonly annotations?: () => Promise<OperatorAnnotations>;
-  readonly keepMaintenance?: boolean;
   readonly source: Readonly<Record<string, unknown>>;
 }
 
@@ -60,6 +56,27 @@ function* drain<E>(source: { next(): E | null }): Generator<E> {
     const event = source.next();
     if (event === null) return;
     yield event;
+  }
+}
+
+/**
+ * The simulated readings the sensors processor would accept: its contract checks (core/events validateReading,
+ * the plant's channel catalogue) in front of the feature engine, as the stream and replay have them. Without
+ * them a reading with a NaN value reached the windows as a missing value, which the stream never sees (it
+ * dead-letters the whole reading): the models learned a missing_rate the stream does not produce, and the
+ * simulated evaluation flagged normal data for it. Simulated readings are never from the future, so the
+ * receive time is the event time. `rejected` counts what the stream would have dead-lettered, by reason.
+ */
+export function* contractChecked(
+  readings: Iterable<SensorReading>,
+  plant: Plant,
+  rejected?: Map<DeadLetterReason, number>,
+): Generator<SensorReading> {
+  const catalogue = (assetType: string) => channelSpecs(assetType, plant);
+  for (const reading of readings) {
+    const verdict = validateReading(reading, reading.eventTime, catalogue, { maxFutureSkewMs: 0 });
+    if (verdict.ok) yield reading;
+    else rejected?.set(verdict.reason, (rejected.get(verdict.reason) ?? 0) + 1);
   }
 }
 
@@ -106,9 +123,9 @@ export function simulatedHistory(config: Config, request: HistoryRequest): Histo
     stream,
     subject: request.subject,
     featureSet,
-    events: drain(sim),
+    events: contractChecked(drain(sim), plant),
     truth: async () => truth,
-    source: { kind: 'simulator', simulator: 'plant', seed: request.seed, assets: units },
+    source: { kind: 'simulator', simulator: 'plant', seed: request.seed, assets: units, contractChecked: true },
   };
 }
 
@@ -146,11 +163,6 @@ export async function storedHistory(
     featureSet,
     events: readSensorHistory(ch, request.subject, range),
     truth: () => readGroundTruth(ch, 'sensors', request.from, request.to),
-    annotations: () =>
-      readOperatorAnnotations(ch, 'sensors', request.from, request.to, {
-        verdicts: config.alertWorkflow.trainUseVerdicts,
-      }),
-    keepMaintenance: !config.alertWorkflow.trainExcludeMaintenance,
     source: { kind: 'clickhouse', target: ch.target, database: ch.database },
   };
 }

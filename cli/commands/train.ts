@@ -43,6 +43,12 @@ function duration(raw: string): number {
   return Math.round(Number(match[1]) * { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[match[2] as 'ms']);
 }
 
+function rate(raw: string): number {
+  const n = Number(raw);
+  if (!(n > 0 && n < 1)) usage(`--false-alert-rate must be a share between 0 and 1 (exclusive), got "${raw}"`);
+  return n;
+}
+
 function int(name: string) {
   return (raw: string): number => {
     const n = Number(raw);
@@ -63,6 +69,7 @@ interface TrainFlags {
   from?: number;
   to?: number;
   trainUntil?: number;
+  falseAlertRate?: number;
   algorithm: string;
   seed: number;
   register?: boolean;
@@ -126,6 +133,11 @@ export function registerTrain(program: Command, ctx: CliContext): void {
       'rows from this time on are held out for evaluation (default: 70% in)',
       time('--train-until'),
     )
+    .option(
+      '--false-alert-rate <r>',
+      'share of normal training rows above the threshold (default: the trainer default)',
+      rate,
+    )
     .option('--algorithm <name>', 'auto (best held-out F1), iforest or pca', 'auto')
     .option('--seed <n>', 'training seed (and simulation seed with --simulate)', int('--seed'), 1)
     .option('--register', 'register the trained model in the registry (state registered)')
@@ -176,7 +188,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
           });
           const exported = performance.now();
           ctx.err.write(
-            `  snapshot ${snapshot.path}: ${snapshot.rows} rows (${snapshot.labelledRows} in faults) from ${stats.events} events of ${snapshot.assets.length} keys\n  training...\n`,
+            `  snapshot ${snapshot.path}: ${snapshot.rows} rows (${snapshot.labelledRows} in faults; ${stats.excluded} in the aftermath of a fault left out) from ${stats.events} events of ${snapshot.assets.length} keys\n  training...\n`,
           );
           const out = resolve(
             job.out ??
@@ -189,6 +201,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
             seed: o.seed,
             algorithm: o.algorithm as 'auto',
             trainUntil: o.trainUntil,
+            falseAlertRate: o.falseAlertRate,
             assetType: history.subject,
             stream: job.request.stream,
             tracking: o.tracking,

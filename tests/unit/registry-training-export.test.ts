@@ -16,7 +16,7 @@ import '../../registry/errors.js';
 import '../../adapters/model-store/errors.js';
 import '../../training/export/errors.js';
 import { FeatureRowCollector } from '../../training/export/feature-rows.js';
-import { faultLabeler } from '../../training/export/labels.js';
+import { faultAftermath, faultLabeler } from '../../training/export/labels.js';
 import { snapshotBytes } from '../../training/export/parquet-snapshot.js';
 
 const config = configWith({});
@@ -59,6 +59,31 @@ describe('faultLabeler', () => {
   });
 });
 
+describe('faultAftermath', () => {
+  const inAftermath = faultAftermath(
+    [
+      { key: 'P1', kind: 'spike', start: 100, end: 100 },
+      { key: 'P1', kind: 'stuck', start: 130, end: 200 },
+    ],
+    50,
+  );
+
+  it('names times within the grace after a fault of the same key, outside every fault span', () => {
+    expect([99, 100, 101, 129, 130, 200, 201, 250, 251].map((t) => inAftermath('P1', t))).toEqual([
+      false,
+      false,
+      true,
+      true,
+      false,
+      false,
+      true,
+      true,
+      false,
+    ]);
+    expect(inAftermath('P2', 101)).toBe(false);
+  });
+});
+
 describe('FeatureRowCollector', () => {
   const events = [
     ...Array.from({ length: 1500 }, (_, i) => reading('P-1', i)),
@@ -75,6 +100,7 @@ describe('FeatureRowCollector', () => {
     expect(Math.min(...rows.eventTimes)).toBeGreaterThanOrEqual(from);
     expect(Math.max(...rows.eventTimes)).toBeLessThan(to);
     expect(rows.labels.filter((l) => l === 'spike')).toHaveLength(4);
+    expect(collector.stats).toMatchObject({ rows: 2 * 48, excluded: 0 });
 
     // The stream's own engine over the same ordered input gives the same vector for the first kept row.
     const engine = createFeatureEngine(set);
@@ -84,6 +110,21 @@ describe('FeatureRowCollector', () => {
       if (e.assetId === rows.keys[0] && e.eventTime === rows.eventTimes[0]) vector = r.vector;
     }
     expect(rows.columns.map((c) => c[0])).toEqual(Array.from(vector!));
+  });
+
+  it('leaves out the rows an exclusion names (the aftermath of a fault) and counts them', () => {
+    const collector = new FeatureRowCollector(stream, 'pump', set, { from, to, sampleEveryMs: 10_000 });
+    for (const e of events) collector.add(e);
+    const truth = [{ key: 'P-2', kind: 'spike', start: from, end: from + 30_000 }];
+    const rows = collector.finish(faultLabeler(truth), faultAftermath(truth, 60_000));
+    // P-2 keeps a row every 10 s: 4 in the spike span, 6 in the minute after it are left out.
+    expect(rows.keys.length).toBe(2 * 48 - 6);
+    expect(collector.stats).toMatchObject({ rows: 2 * 48 - 6, excluded: 6 });
+    expect(rows.labels.filter((l) => l === 'spike')).toHaveLength(4);
+    expect(rows.columns.every((c) => c.length === rows.keys.length)).toBe(true);
+    expect(rows.eventTimes.some((t, i) => rows.keys[i] === 'P-2' && t > from + 30_000 && t <= from + 90_000)).toBe(
+      false,
+    );
   });
 
   it('skips other subjects and counts duplicates', () => {

@@ -39,10 +39,20 @@ export interface CollectorStats {
   duplicates: number;
   otherSubject: number;
   rows: number;
+  /** Rows left out by `finish` (fault aftermath). */
+  excluded: number;
 }
 
 export class FeatureRowCollector<E> {
-  readonly stats: CollectorStats = { events: 0, accepted: 0, late: 0, duplicates: 0, otherSubject: 0, rows: 0 };
+  readonly stats: CollectorStats = {
+    events: 0,
+    accepted: 0,
+    late: 0,
+    duplicates: 0,
+    otherSubject: 0,
+    rows: 0,
+    excluded: 0,
+  };
   readonly featureSet: FeatureSet;
   readonly #stream: StreamDefinition<E>;
   readonly #subject: string;
@@ -94,15 +104,23 @@ export class FeatureRowCollector<E> {
     this.stats.rows++;
   }
 
-  /** The collected rows, labelled; the collector should not be fed afterwards. */
-  finish(label: Labeler): FeatureRows {
-    const labels = this.#keys.map((key, i) => label(key, this.#times[i]!));
+  /**
+   * The collected rows, labelled, without those `exclude` names (rows in the aftermath of a fault, labels.ts);
+   * the collector should not be fed afterwards.
+   */
+  finish(label: Labeler, exclude?: (key: string, eventTime: number) => boolean): FeatureRows {
+    const keep = this.#keys.flatMap((key, i) => (exclude?.(key, this.#times[i]!) ? [] : [i]));
+    const all = keep.length === this.#keys.length;
+    this.stats.excluded = this.#keys.length - keep.length;
+    this.stats.rows = keep.length;
+    const keys = all ? this.#keys : keep.map((i) => this.#keys[i]!);
+    const times = all ? this.#times : keep.map((i) => this.#times[i]!);
     return {
       featureSet: this.featureSet,
-      keys: this.#keys,
-      eventTimes: this.#times,
-      columns: this.#columns,
-      labels,
+      keys,
+      eventTimes: times,
+      columns: all ? this.#columns : this.#columns.map((c) => keep.map((i) => c[i]!)),
+      labels: keys.map((key, i) => label(key, times[i]!)),
       subject: this.#subject,
     };
   }

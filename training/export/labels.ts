@@ -7,6 +7,35 @@ import type { GroundTruth } from '../../core/plant/ground-truth.js';
 
 export type Labeler = (key: string, eventTime: number) => string | null;
 
+/**
+ * True for a time in the aftermath of a fault of its key: after the fault's end, within `graceMs` (the longest
+ * window plus the allowed lateness), outside any fault span. Such a row is neither normal nor the fault: its
+ * windows still hold fault values (a spike's max and std stay up for a whole window). As "normal" training rows
+ * they taught the models that fault residue is normal and made up most of the tail of the training scores that
+ * the threshold is a quantile of; `vigil evaluate` counts the same readings apart. Spikes last 1-3 samples, so a
+ * 30 s sampled export often holds their aftermath but no labelled row of them.
+ */
+export function faultAftermath(
+  truth: readonly Pick<GroundTruth, 'key' | 'kind' | 'start' | 'end'>[],
+  graceMs: number,
+): (key: string, eventTime: number) => boolean {
+  const label = faultLabeler(truth);
+  const byKey = new Map<string, number[]>();
+  for (const t of truth) {
+    let ends = byKey.get(t.key);
+    if (ends === undefined) {
+      ends = [];
+      byKey.set(t.key, ends);
+    }
+    ends.push(t.end);
+  }
+  return (key, eventTime) => {
+    const ends = byKey.get(key);
+    if (ends === undefined || label(key, eventTime) !== null) return false;
+    return ends.some((end) => eventTime > end && eventTime <= end + graceMs);
+  };
+}
+
 export function faultLabeler(truth: readonly Pick<GroundTruth, 'key' | 'kind' | 'start' | 'end'>[]): Labeler {
   const byKey = new Map<string, { start: number; end: number; kind: string }[]>();
   for (const t of truth) {

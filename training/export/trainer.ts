@@ -18,6 +18,8 @@ export interface TrainerOptions {
   readonly seed: number;
   readonly algorithm: 'auto' | 'iforest' | 'pca';
   readonly trainUntil?: number;
+  /** Share of normal training rows above the threshold; the trainer's own default when absent. */
+  readonly falseAlertRate?: number;
   readonly assetType?: string;
   readonly stream: string;
   readonly tracking: boolean;
@@ -40,6 +42,7 @@ export function trainerArgs(o: TrainerOptions): string[] {
   const args = ['-m', 'vigil_training', 'train', '--dataset', o.dataset, '--model-name', o.modelName];
   args.push('--out', o.out, '--seed', String(o.seed), '--algorithm', o.algorithm, '--stream', o.stream);
   if (o.trainUntil !== undefined) args.push('--train-until', String(o.trainUntil));
+  if (o.falseAlertRate !== undefined) args.push('--false-alert-rate', String(o.falseAlertRate));
   if (o.assetType !== undefined) args.push('--asset-type', o.assetType);
   if (!o.tracking) args.push('--no-tracking');
   return args;

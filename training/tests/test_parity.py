@@ -51,3 +51,37 @@ def test_exported_models_meet_the_io_contract(trained, algorithm):
     with pytest.raises(TrainingError, match="has 8 features, the feature set has 9"):
         check_contract(model, n_features=9)
     assert (out / "model.onnx").stat().st_size < 1_000_000
+
+
+def test_pca_takes_spread_features_on_a_log_scale_with_onnx_parity():
+    from vigil_training.detectors import spread_features
+    from vigil_training.detectors.pca import PcaT2Spe
+
+    rng = np.random.default_rng(11)
+    n = 2000
+    load = rng.uniform(0.3, 1.0, n)
+    names = ["flow.w1m.mean", "flow.w1m.std", "current.w1m.mean", "current.w1m.std"]
+    # A spread grows with the load (load changes) far beyond the sensor noise it never falls below.
+    x = np.column_stack(
+        [
+            100 * load + rng.normal(0, 1, n),
+            0.6 + 20 * load**4 * rng.uniform(0, 1, n),
+            50 * load + rng.normal(0, 0.5, n),
+            0.3 + 10 * load**4 * rng.uniform(0, 1, n),
+        ]
+    )
+    detector = PcaT2Spe(len(names), seed=1, log_features=spread_features(names))
+    detector.fit(x)
+    assert detector.params()["log_features"] == 2
+    probe = np.vstack([x[:200], [[80, 0.0, 40, 0.5], [80, -1e-9, 40, 0.0], [80, 50.0, 40, 30.0]]])
+    x32 = probe.astype(np.float32)
+    reference = detector.score(x32)
+    assert check_parity(detector.to_onnx().SerializeToString(), x32, reference)["rows"] == len(probe)
+    # A flat channel (std exactly 0 while running) stands out on the log scale; on the raw scale it does not.
+    raw = PcaT2Spe(len(names), seed=1)
+    raw.fit(x)
+    stuck = np.array([[80, 0.0, 40, 0.5]], dtype=np.float32)
+    threshold_log = np.quantile(detector.score(x), 0.999)
+    threshold_raw = np.quantile(raw.score(x), 0.999)
+    assert detector.score(stuck)[0] > threshold_log
+    assert raw.score(stuck)[0] < threshold_raw

@@ -62,7 +62,7 @@ def _for_asset_type(ds: Dataset, asset_type: str | None) -> tuple[Dataset, str]:
 
 
 def _fit(algorithm: str, ds: Dataset, train: np.ndarray, evaluation: np.ndarray, opts: TrainOptions) -> Candidate:
-    detector = make_detector(algorithm, len(ds.feature_set.features), opts.seed)
+    detector = make_detector(algorithm, len(ds.feature_set.features), opts.seed, list(ds.feature_set.features))
     detector.fit(ds.features[train])
     train_scores = detector.score(ds.features[train])
     threshold = choose_threshold(train_scores, opts.false_alert_rate)

@@ -23,12 +23,17 @@ class Detector(Protocol):
     def params(self) -> dict[str, Any]: ...
 
 
-def make_detector(algorithm: str, n_features: int, seed: int) -> Detector:
+def spread_features(feature_names: list[str] | None) -> list[bool] | None:
+    """Which features are window standard deviations (`<channel>.w<window>.std`): PCA takes them on a log scale."""
+    return None if feature_names is None else [name.endswith(".std") for name in feature_names]
+
+
+def make_detector(algorithm: str, n_features: int, seed: int, feature_names: list[str] | None = None) -> Detector:
     from .iforest import ScaledIsolationForest
     from .pca import PcaT2Spe
 
     if algorithm == "iforest":
         return ScaledIsolationForest(n_features, seed)
     if algorithm == "pca":
-        return PcaT2Spe(n_features, seed)
+        return PcaT2Spe(n_features, seed, log_features=spread_features(feature_names))
     raise ValueError(f"unknown algorithm {algorithm}")
