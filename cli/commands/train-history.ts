@@ -14,6 +14,7 @@ import type { Plant } from '../../core/plant/schema.js';
 import { orderStream, type StreamDefinition, sensorStream } from '../../core/scoring/index.js';
 import { OrderSimulator } from '../../producers/orders/order-simulator.js';
 import { PlantSimulator } from '../../producers/plant/plant-simulator.js';
+import { readOperatorAnnotations } from '../../training/export/annotation-history.js';
 import {
   channelsInData,
   readGroundTruth,
@@ -22,6 +23,7 @@ import {
 } from '../../training/export/clickhouse-history.js';
 import { trainingError } from '../../training/export/errors.js';
 import { warmupOf } from '../../training/export/export-dataset.js';
+import type { OperatorAnnotations } from '../../training/export/operator-annotations.js';
 
 type Truth = Pick<GroundTruth, 'key' | 'kind' | 'start' | 'end'>;
 
@@ -31,6 +33,9 @@ export interface History<E> {
   readonly featureSet: FeatureSet;
   readonly events: AsyncIterable<E> | Iterable<E>;
   readonly truth: () => Promise<readonly Truth[]>;
+  /** Stored history: maintenance windows and alert verdicts (training/export/operator-annotations.ts). */
+  readonly annotations?: () => Promise<OperatorAnnotations>;
+  readonly keepMaintenance?: boolean;
   readonly source: Readonly<Record<string, unknown>>;
 }
 
@@ -163,6 +168,11 @@ export async function storedHistory(
     featureSet,
     events: readSensorHistory(ch, request.subject, range),
     truth: () => readGroundTruth(ch, 'sensors', request.from, request.to),
+    annotations: () =>
+      readOperatorAnnotations(ch, 'sensors', request.from, request.to, {
+        verdicts: config.alertWorkflow.trainUseVerdicts,
+      }),
+    keepMaintenance: !config.alertWorkflow.trainExcludeMaintenance,
     source: { kind: 'clickhouse', target: ch.target, database: ch.database },
   };
 }

@@ -9,6 +9,7 @@ import type { StreamDefinition } from '../../core/scoring/index.js';
 import { trainingError } from './errors.js';
 import { type CollectorStats, FeatureRowCollector } from './feature-rows.js';
 import { faultAftermath, faultLabeler } from './labels.js';
+import { inMaintenance, type OperatorAnnotations, withVerdicts } from './operator-annotations.js';
 import { type Snapshot, writeSnapshot } from './parquet-snapshot.js';
 
 export interface ExportRequest<E> {
@@ -27,6 +28,12 @@ export interface ExportRequest<E> {
   readonly baseName: string;
   readonly source: Readonly<Record<string, unknown>>;
   readonly codeCommit: string | null;
+  /**
+   * What people declared about the history (operator-annotations.ts), asked for after the events: maintenance
+   * windows (left out unless keepMaintenance) and verdicts on alerts (labels). Absent: neither.
+   */
+  readonly annotations?: () => Promise<OperatorAnnotations>;
+  readonly keepMaintenance?: boolean;
   /** Called every `progressEvery` events with the counts so far. */
   readonly onProgress?: (stats: Readonly<CollectorStats>) => void;
   readonly progressEvery?: number;
@@ -68,7 +75,14 @@ export async function exportDataset<E>(request: ExportRequest<E>): Promise<Expor
     });
   }
   const truth = await request.truth();
-  const rows = collector.finish(faultLabeler(truth), faultAftermath(truth, warmupOf(request.featureSet)));
+  const notes = await request.annotations?.();
+  const label = withVerdicts(faultLabeler(truth), notes?.verdicts ?? [], request.to);
+  const aftermath = faultAftermath(truth, warmupOf(request.featureSet));
+  const maintenance = inMaintenance(
+    request.keepMaintenance ? [] : (notes?.maintenance ?? []),
+    warmupOf(request.featureSet),
+  );
+  const rows = collector.finish(label, (key, time) => aftermath(key, time) || maintenance(key, time));
   const snapshot = writeSnapshot(request.outDir, request.baseName, rows, {
     stream: request.stream.name,
     source: request.source,
