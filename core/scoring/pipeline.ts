@@ -109,6 +109,8 @@ export class ScoringPipeline<E> {
   readonly #runId: string;
   readonly #rules: AlertRules | undefined;
   readonly #engines = new Map<string, { engine: FeatureEngine; stats: ChannelStatsReader } | undefined>();
+  /** One vector the engines write into when only scored rows keep theirs (featureMaps 'scored'). */
+  readonly #scratch = new Map<FeatureEngine, Float64Array>();
 
   constructor(
     stream: StreamDefinition<E>,
@@ -161,8 +163,11 @@ export class ScoringPipeline<E> {
         continue;
       }
       const featureEvent = this.#stream.toFeatureEvent(item.event);
-      // Warm-up readings are never scored: with feature maps for scored rows only, their vectors are not needed.
-      const result = entry.engine.process(featureEvent, undefined, { readyOnly: options.featureMaps === 'scored' });
+      // Warm-up readings are never scored: with feature maps for scored rows only, their vectors are not needed,
+      // and the engine writes into one scratch vector per engine (copied below for the rows that are scored).
+      const scoredOnly = options.featureMaps === 'scored';
+      const scratch = scoredOnly ? this.#scratchOf(entry.engine) : undefined;
+      const result = entry.engine.process(featureEvent, scratch, { readyOnly: scoredOnly });
       if (result.verdict !== 'ACCEPTED') {
         if (result.verdict === 'LATE') out.late.push(item);
         else out.duplicates++;
@@ -192,7 +197,7 @@ export class ScoringPipeline<E> {
         item,
         key: featureEvent.key,
         eventTime: featureEvent.eventTime,
-        vector: result.vector,
+        vector: scratch === undefined ? result.vector : result.vector.slice(),
         features,
         set,
         models,
@@ -260,6 +265,15 @@ export class ScoringPipeline<E> {
         }
       }
     }
+  }
+
+  #scratchOf(engine: FeatureEngine): Float64Array {
+    let scratch = this.#scratch.get(engine);
+    if (scratch === undefined) {
+      scratch = new Float64Array(engine.vectorLength);
+      this.#scratch.set(engine, scratch);
+    }
+    return scratch;
   }
 
   #engineFor(subject: string) {
