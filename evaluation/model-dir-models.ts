@@ -44,6 +44,7 @@ export async function openDirectoryModels(
           threshold: card.threshold,
           featureSetHash: card.featureSet.hash,
           scorer,
+          reference: card.reference.features,
         },
       ];
     }

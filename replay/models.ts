@@ -96,6 +96,7 @@ export async function loadModels<E>(
           threshold: card.threshold,
           featureSetHash: card.featureSet.hash,
           scorer: { scoreBatch: (rows, n) => scorer.scoreBatch(rows, n) },
+          reference: card.reference.features,
         },
       ];
     }

@@ -173,6 +173,7 @@ export class LiveModels implements ModelSelector {
         threshold: card.threshold,
         featureSetHash: card.featureSet.hash,
         scorer: { scoreBatch: (rows, n) => scorer.scoreBatch(rows, n) },
+        reference: card.reference.features,
       },
       close: () => scorer.close(),
     };

@@ -14,6 +14,12 @@ export {
   type SeverityBands,
 } from './alert-policy-config.js';
 export { ALERT_TRANSITIONS, type AlertPhase, type AlertTrigger } from './alert-transitions.js';
-export { topContributors } from './contributors.js';
+export {
+  type ChannelEvidence,
+  channelEvidence,
+  type EvidenceKind,
+  FROZEN_SIGMAS,
+  topContributors,
+} from './contributors.js';
 export { alertsError } from './errors.js';
 export { scoreRatio, severityOf } from './severity.js';

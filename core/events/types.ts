@@ -72,7 +72,10 @@ export interface AlertContributor {
   readonly value: number;
   readonly normalLow: number;
   readonly normalHigh: number;
-  /** How far from normal, in standard deviations of the channel's recent window. */
+  /**
+   * How far from normal, in standard deviations: the strongest evidence of the channel (core/alerts/contributors.ts:
+   * last-value z-score, shift, level against the model reference, noise, missing readings, frozen).
+   */
   readonly zScore: number;
 }
 

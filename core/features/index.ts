@@ -1,4 +1,5 @@
 /** The feature engine's public surface (see README.md for the semantics). */
+export { type ChannelNormal, channelNormals, type FeatureHistogram, histogramQuantile } from './channel-normals.js';
 export { type ChannelStat, type ChannelStatsReader, channelStatsReader } from './channel-stats.js';
 export {
   deriveFeatureSet,

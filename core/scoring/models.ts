@@ -2,6 +2,7 @@
  * What the scoring pipeline needs from a model, and nothing more: the ONNX runtime, the model store and the
  * registry stay behind these interfaces (adapters/onnx implements BatchScorer).
  */
+import type { FeatureHistogram } from '../features/index.js';
 
 export type ModelRole = 'production' | 'shadow';
 
@@ -18,6 +19,11 @@ export interface ScoringModel {
   /** Hash of the feature set the model was trained on; must equal the pipeline's (checked at load). */
   readonly featureSetHash: string;
   readonly scorer: BatchScorer;
+  /**
+   * Reference distributions of the features on normal training rows (model card `reference.features`): alert
+   * explanations judge channel levels against them. Absent: explanations use the windows alone.
+   */
+  readonly reference?: Readonly<Record<string, FeatureHistogram>>;
 }
 
 /** Which models score a subject (asset type or `store`) right now: production first, then any shadow. */

@@ -10,7 +10,14 @@
 import { type AlertPolicy, type AlertPolicyConfig, createAlertPolicy } from '../alerts/index.js';
 import type { Alert, Inference } from '../events/types.js';
 import type { ChannelStatsReader } from '../features/channel-stats.js';
-import { channelStatsReader, createFeatureEngine, type FeatureEngine, type FeatureSet } from '../features/index.js';
+import {
+  type ChannelNormal,
+  channelNormals,
+  channelStatsReader,
+  createFeatureEngine,
+  type FeatureEngine,
+  type FeatureSet,
+} from '../features/index.js';
 import { inferenceId } from './ids.js';
 import type { ModelSelector, ScoringModel } from './models.js';
 import type { StreamDefinition } from './stream-definition.js';
@@ -111,6 +118,8 @@ export class ScoringPipeline<E> {
   readonly #engines = new Map<string, { engine: FeatureEngine; stats: ChannelStatsReader } | undefined>();
   /** One vector the engines write into when only scored rows keep theirs (featureMaps 'scored'). */
   readonly #scratch = new Map<FeatureEngine, Float64Array>();
+  /** Channel normals from each model's reference, computed once per model object (models swap without a restart). */
+  readonly #normals = new WeakMap<ScoringModel, ReadonlyMap<string, ChannelNormal> | undefined>();
 
   constructor(
     stream: StreamDefinition<E>,
@@ -257,7 +266,10 @@ export class ScoringPipeline<E> {
           threshold,
           modelName: model.name,
           modelVersion: model.version,
-          channels: this.#engineFor(this.#stream.subjectOf(p.item.event))!.stats.read(p.vector),
+          channels: this.#engineFor(this.#stream.subjectOf(p.item.event))!.stats.read(
+            p.vector,
+            this.#normalsOf(model, p.set),
+          ),
         });
         if (alert !== undefined && options.emit) {
           out.alerts.push(alert);
@@ -265,6 +277,13 @@ export class ScoringPipeline<E> {
         }
       }
     }
+  }
+
+  #normalsOf(model: ScoringModel, set: FeatureSet): ReadonlyMap<string, ChannelNormal> | undefined {
+    if (!this.#normals.has(model)) {
+      this.#normals.set(model, model.reference && channelNormals(set, model.reference));
+    }
+    return this.#normals.get(model);
   }
 
   #scratchOf(engine: FeatureEngine): Float64Array {

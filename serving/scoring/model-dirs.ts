@@ -33,6 +33,7 @@ export async function loadModelDirs(
       threshold: card.threshold,
       featureSetHash: card.featureSet.hash,
       scorer,
+      reference: card.reference.features,
     };
     loaded.push(model);
     bySubject.set(card.assetType, [...(bySubject.get(card.assetType) ?? []), model]);

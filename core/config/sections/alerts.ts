@@ -65,13 +65,13 @@ export const alerts = section(
     topContributors: option({
       env: 'VIGIL_ALERT_TOP_CONTRIBUTORS',
       default: '3',
-      doc: 'How many channels (largest |z-score|) an alert names.',
+      doc: 'How many channels an alert names: those with the strongest evidence of a fault (spike, shift, level against the model reference, noise, missing, frozen; core/alerts/contributors.ts).',
       schema: positiveInt,
     }),
     normalBandSigmas: option({
       env: 'VIGIL_ALERT_NORMAL_BAND_SIGMAS',
       default: '3',
-      doc: 'Normal band shown for a contributor: mean +- this many standard deviations of the longest window.',
+      doc: 'Normal band shown for a contributor: mean +- this many standard deviations of the longest window (of the channel normal level from the model reference when that is the evidence).',
       schema: z.coerce.number({ message: 'must be a positive number' }).positive('must be a positive number'),
     }),
   },
