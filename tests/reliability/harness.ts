@@ -5,14 +5,15 @@
  * registry other tests use).
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import type { ClickHouse } from '../../adapters/clickhouse/index.js';
+import { expect } from 'vitest';
+import { type ClickHouse, createClickHouse } from '../../adapters/clickhouse/index.js';
 import { createKafkaClient } from '../../adapters/kafka/client.js';
 import { createEventCodec } from '../../adapters/kafka/event-codec.js';
 import { createLogger, type Logger } from '../../adapters/logger.js';
 import { createMetricsRegistry, type Registry } from '../../adapters/metrics.js';
 import { readCard } from '../../adapters/onnx/index.js';
 import { createRegistryClient } from '../../adapters/registry/client.js';
-import type { Config } from '../../core/config/index.js';
+import { type Config, loadConfig } from '../../core/config/index.js';
 import { assetTypes, defaultPlant } from '../../core/plant/catalogue.js';
 import { topicsFromConfig } from '../../core/topics.js';
 import { auditDelivery } from '../../delivery-audit/audit-delivery.js';
@@ -93,6 +94,8 @@ export function sensorProcessor(
 }
 
 /** What queries see in one database: counts, distinct identities and order-free content hashes per table. */
+export type Fingerprint = Awaited<ReturnType<typeof fingerprint>>;
+
 export async function fingerprint(ch: ClickHouse) {
   const one = async (sql: string) => (await ch.query(sql))[0];
   return {
@@ -206,6 +209,36 @@ export function slope(xs: readonly number[], ys: readonly number[]): number {
     den += ((xs[i] as number) - mx) ** 2;
   }
   return den === 0 ? 0 : num / den;
+}
+
+/**
+ * A database of the embedded engine in `dataDir`, opened for `fn` and closed after: between such calls the test's
+ * child processes (`vigil process`) own the engine's directory.
+ */
+export async function withDatabase<T>(
+  dataDir: string,
+  database: string,
+  fn: (ch: ClickHouse) => Promise<T>,
+): Promise<T> {
+  const ch = await createClickHouse(loadConfig({ VIGIL_DATA_DIR: dataDir, CLICKHOUSE_DATABASE: database }), silent);
+  try {
+    return await fn(ch);
+  } finally {
+    await ch.close();
+  }
+}
+
+/** Every acknowledged event is in ClickHouse exactly once. */
+export function expectDeliveredOnce(audit: DeliveryAudit, acknowledged: number): void {
+  expect(audit.totals.produced).toBe(acknowledged);
+  expect(audit.totals.missing).toBe(0);
+  expect(audit.totals.duplicated).toBe(0);
+}
+
+/** What queries see after the fault equals a clean run of the same input (and the clean run scored something). */
+export function expectSameAsClean(clean: Fingerprint, faulted: Fingerprint): void {
+  expect(Number(clean.inferences?.n)).toBeGreaterThan(0);
+  expect(faulted).toEqual(clean);
 }
 
 /** One line of the figures docs/reliability.md reports. */
