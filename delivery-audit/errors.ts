@@ -4,7 +4,7 @@ import { errorCatalogue } from '../core/errors.js';
 export const reliabilityError = errorCatalogue({
   VIGIL_RELIABILITY_AUDIT_READ_TIMEOUT: {
     message:
-      'Reading offsets {ranges} of topic {topic} did not finish within {timeoutMs} ms ({read} of {wanted} records read); the broker is slow or unreachable',
+      'Reading offsets {ranges} of topic {topic} made no progress for {timeoutMs} ms ({read} of {wanted} records read); the broker is slow or unreachable',
     status: 504,
     retriable: true,
   },

@@ -8,17 +8,13 @@
  * near the edges fall in or out of the range the same way whichever tool asks Kafka.
  */
 import type { Kafka } from 'kafkajs';
+import { type OffsetRange, readOffsetRanges } from '../adapters/kafka/offset-ranges.js';
 import type { Logger } from '../adapters/logger.js';
 import { deadLetterReasonOf } from '../core/events/errors.js';
 import type { TopicRecord } from './compare.js';
 import { reliabilityError } from './errors.js';
 
-export interface OffsetRange {
-  readonly partition: number;
-  readonly start: number;
-  /** Exclusive. */
-  readonly end: number;
-}
+export type { OffsetRange };
 
 /** Offset ranges of `[from, to)` per partition; records already removed by retention are out of reach. */
 export async function offsetRangesForTimes(
@@ -63,14 +59,12 @@ export function eventIdReader(decode: (bytes: Buffer) => Promise<{ eventId: stri
 }
 
 export interface ReadRangesOptions {
+  /** Give up when no record arrived for this long, ms. */
   readonly timeoutMs: number;
   readonly logger: Logger;
 }
 
-/**
- * Every record of `ranges`, per partition, in offset order. Uses a throw-away consumer group that never commits
- * (the audit must not move anyone's offsets) and is deleted afterwards.
- */
+/** Every record of `ranges`, per partition, in offset order, with its event id (adapters/kafka/offset-ranges.ts). */
 export async function readRanges(
   kafka: Kafka,
   topic: string,
@@ -79,79 +73,25 @@ export async function readRanges(
   { timeoutMs, logger }: ReadRangesOptions,
 ): Promise<Map<number, TopicRecord[]>> {
   const out = new Map<number, TopicRecord[]>(ranges.map((r) => [r.partition, []]));
-  const pending = new Map(ranges.filter((r) => r.end > r.start).map((r) => [r.partition, r]));
-  if (pending.size === 0) return out;
-  const wanted = [...pending.values()].reduce((s, r) => s + r.end - r.start, 0);
-  const groupId = `vigil-audit-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
-  let read = 0;
-  let failed: unknown;
-  let finish: () => void = () => {};
-  const done = new Promise<void>((resolve) => {
-    finish = resolve;
+  const result = await readOffsetRanges(kafka, topic, ranges, {
+    groupPrefix: 'vigil-audit',
+    stallTimeoutMs: timeoutMs,
+    logger,
+    onBatch: async (partition, messages) => {
+      const records = out.get(partition)!;
+      for (const m of messages) {
+        records.push({ partition, offset: Number(m.offset), eventId: await eventIdOf(m.value) });
+      }
+    },
   });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatch: async ({ batch }) => {
-        const range = pending.get(batch.partition);
-        if (range === undefined) return;
-        try {
-          const records = out.get(batch.partition)!;
-          for (const message of batch.messages) {
-            const offset = Number(message.offset);
-            if (offset < range.start || offset >= range.end) continue;
-            // A re-fetch after a seek may repeat offsets already read.
-            if (records.length > 0 && offset <= records[records.length - 1]!.offset) continue;
-            records.push({ partition: batch.partition, offset, eventId: await eventIdOf(message.value) });
-            read += 1;
-          }
-          const last = records[records.length - 1]?.offset ?? range.start - 1;
-          // Compacted or aborted transactional offsets leave gaps: the batch's last offset also ends the range.
-          if (last >= range.end - 1 || Number(batch.lastOffset()) >= range.end - 1) {
-            pending.delete(batch.partition);
-            consumer.pause([{ topic, partitions: [batch.partition] }]);
-            if (pending.size === 0) finish();
-          }
-        } catch (error) {
-          failed = error;
-          finish();
-        }
-      },
+  if (result.unfinished.length > 0) {
+    throw reliabilityError('VIGIL_RELIABILITY_AUDIT_READ_TIMEOUT', {
+      topic,
+      timeoutMs,
+      read: result.read,
+      wanted: result.total,
+      ranges: result.unfinished.map((r) => `${r.partition}:[${r.start},${r.end})`).join(' '),
     });
-    for (const r of pending.values()) consumer.seek({ topic, partition: r.partition, offset: String(r.start) });
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = await Promise.race([
-      done.then(() => false),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(true), timeoutMs);
-      }),
-    ]);
-    clearTimeout(timer);
-    if (failed !== undefined) throw failed;
-    if (timedOut) {
-      throw reliabilityError('VIGIL_RELIABILITY_AUDIT_READ_TIMEOUT', {
-        topic,
-        timeoutMs,
-        read,
-        wanted,
-        ranges: [...pending.values()].map((r) => `${r.partition}:[${r.start},${r.end})`).join(' '),
-      });
-    }
-    return out;
-  } finally {
-    await consumer.disconnect();
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      await admin.deleteGroups([groupId]);
-    } catch (error) {
-      // The group holds no offsets; the broker expires it on its own. Worth a line, not a failed audit.
-      logger.warn({ groupId, err: (error as Error).message }, 'could not delete the audit consumer group');
-    } finally {
-      await admin.disconnect();
-    }
   }
+  return out;
 }

@@ -19,7 +19,7 @@
  * table is named after the run id; the caller (replay-range.ts) drops it when the pass ends, and a resumed run
  * stages again.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { storedAssetTypes } from '../adapters/clickhouse/asset-types.js';
 import type { ClickHouse } from '../adapters/clickhouse/index.js';
@@ -27,6 +27,7 @@ import { orderRow, sensorReadingRow } from '../adapters/clickhouse/rows.js';
 import type { Row } from '../adapters/clickhouse/types.js';
 import type { WriterSchemaSource } from '../adapters/kafka/avro-codec.js';
 import { createEventCodec } from '../adapters/kafka/event-codec.js';
+import { readOffsetRanges } from '../adapters/kafka/offset-ranges.js';
 import type { Logger } from '../adapters/logger.js';
 import type { Config } from '../core/config/index.js';
 import { describeError } from '../core/errors.js';
@@ -215,13 +216,14 @@ async function partitionReads(
 
 interface Message {
   readonly offset: string;
+  readonly timestamp: string;
   readonly value: Buffer | null;
 }
 
 /**
- * Reads each partition from its start to its end offset with a consumer of a throw-away group that never
- * commits (nobody's offsets move), handing each batch's messages of the range to `onBatch` in offset order.
- * Returns the number of records read.
+ * Reads each partition from its start to its end offset (adapters/kafka/offset-ranges.ts), handing each batch to
+ * `onBatch`; registry or ClickHouse trouble in `onBatch` is retried (the batch's rows replace themselves), bad data
+ * is not. Returns the number of records read.
  */
 async function consumeReads(
   o: KafkaStagingOptions,
@@ -230,106 +232,50 @@ async function consumeReads(
   onBatch: (partition: number, messages: Message[]) => Promise<number>,
   onFirstOfTruncated: (timestamp: number) => void,
 ): Promise<number> {
-  const pending = new Map(reads.map((r) => [r.partition, r]));
-  const total = reads.reduce((n, r) => n + r.end - r.start, 0);
-  if (pending.size === 0) return 0;
   const stallTimeoutMs = o.stallTimeoutMs ?? 60_000;
-  const groupId = `vigil-replay-staging-${randomUUID()}`;
-  const consumer = o.kafka.consumer({ groupId, allowAutoTopicCreation: false });
-  const next = new Map(reads.map((r) => [r.partition, r.start]));
+  const truncated = new Set(reads.filter((r) => r.truncated).map((r) => r.partition));
+  const total = reads.reduce((n, r) => n + Math.max(0, r.end - r.start), 0);
   let read = 0;
-  let lastProgress = Date.now();
-  let failure: unknown;
-  let finish: () => void = () => {};
-  const done = new Promise<void>((resolve) => {
-    finish = resolve;
-  });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatch: async ({ batch, heartbeat }) => {
-        const range = pending.get(batch.partition);
-        if (range === undefined || failure !== undefined || o.signal?.aborted) return;
-        try {
-          // A re-fetch after the seek may repeat offsets already read; records past the end are not ours.
-          const from = next.get(batch.partition)!;
-          const messages = batch.messages.filter((m) => {
-            const offset = Number(m.offset);
-            return offset >= from && offset < range.end;
-          });
-          if (messages.length > 0) {
-            if (range.truncated && from === range.start) onFirstOfTruncated(Number(messages[0]!.timestamp));
-            // Registry or ClickHouse trouble waits (the batch's rows replace themselves); bad data does not.
-            const staged = await withRetry(() => onBatch(batch.partition, messages), STAGING_RETRY, {
-              onRetry: (error, attempt, delayMs) => {
-                o.logger.warn(
-                  {
-                    component: 'replay-staging',
-                    partition: batch.partition,
-                    attempt,
-                    delayMs,
-                    err: describeError(error),
-                  },
-                  'staging a batch failed; retrying',
-                );
-                heartbeat().catch(() => {});
-                // Waiting out an outage is not a stalled broker: the retry budget decides.
-                lastProgress = Date.now();
-              },
-              ...(o.signal ? { signal: o.signal } : {}),
-            });
-            // A heartbeat refused during a rebalance is harmless here: `next` skips whatever is fetched again.
-            await heartbeat().catch(() => {});
-            read += messages.length;
-            next.set(batch.partition, Number(messages[messages.length - 1]!.offset) + 1);
-            lastProgress = Date.now();
-            o.onProgress?.({ read, total, staged });
-          }
-          // Compacted or aborted transactional offsets leave gaps: the batch's last offset also ends the range.
-          if (next.get(batch.partition)! >= range.end || Number(batch.lastOffset()) >= range.end - 1) {
-            pending.delete(batch.partition);
-            consumer.pause([{ topic, partitions: [batch.partition] }]);
-            if (pending.size === 0) finish();
-          }
-        } catch (error) {
-          failure = error;
-          finish();
-        }
-      },
-    });
-    for (const r of reads) consumer.seek({ topic, partition: r.partition, offset: String(r.start) });
-    const onAbort = () => finish();
-    o.signal?.addEventListener('abort', onAbort, { once: true });
-    // Waits on progress, not on a total time: a large window may take long, a silent broker may not.
-    const watchdog = setInterval(
-      () => {
-        if (Date.now() - lastProgress > stallTimeoutMs) finish();
-      },
-      Math.min(1_000, stallTimeoutMs),
-    );
-    try {
-      await done;
-    } finally {
-      clearInterval(watchdog);
-      o.signal?.removeEventListener('abort', onAbort);
-    }
-    if (failure !== undefined) throw failure;
-    if (o.signal?.aborted && pending.size > 0) {
-      throw replayError('VIGIL_REPLAY_KAFKA_INTERRUPTED', { topic, runId: o.runId, read, total });
-    }
-    if (pending.size > 0) {
-      throw replayError('VIGIL_REPLAY_KAFKA_STALLED', {
-        topic,
-        runId: o.runId,
-        timeoutMs: stallTimeoutMs,
-        left: total - read,
-        partitions: [...pending.values()].map((r) => `${r.partition}:[${next.get(r.partition)},${r.end})`).join(' '),
+  const result = await readOffsetRanges(o.kafka, topic, reads, {
+    groupPrefix: 'vigil-replay-staging',
+    stallTimeoutMs,
+    logger: o.logger,
+    ...(o.signal ? { signal: o.signal } : {}),
+    onBatch: async (partition, messages, { heartbeat, keepAlive }) => {
+      if (truncated.delete(partition)) onFirstOfTruncated(Number(messages[0]!.timestamp));
+      const staged = await withRetry(() => onBatch(partition, messages), STAGING_RETRY, {
+        onRetry: (error, attempt, delayMs) => {
+          o.logger.warn(
+            { component: 'replay-staging', partition, attempt, delayMs, err: describeError(error) },
+            'staging a batch failed; retrying',
+          );
+          heartbeat().catch(() => {});
+          // Waiting out an outage is not a stalled broker: the retry budget decides.
+          keepAlive();
+        },
+        ...(o.signal ? { signal: o.signal } : {}),
       });
-    }
-    return read;
-  } finally {
-    await consumer.disconnect().catch(() => {});
+      read += messages.length;
+      o.onProgress?.({ read, total, staged });
+    },
+  });
+  const left = result.unfinished.reduce((n, r) => n + r.end - r.start, 0);
+  if (o.signal?.aborted && left > 0) {
+    throw replayError('VIGIL_REPLAY_KAFKA_INTERRUPTED', {
+      topic,
+      runId: o.runId,
+      read: result.read,
+      total: result.total,
+    });
   }
+  if (left > 0) {
+    throw replayError('VIGIL_REPLAY_KAFKA_STALLED', {
+      topic,
+      runId: o.runId,
+      timeoutMs: stallTimeoutMs,
+      left,
+      partitions: result.unfinished.map((r) => `${r.partition}:[${r.start},${r.end})`).join(' '),
+    });
+  }
+  return result.read;
 }

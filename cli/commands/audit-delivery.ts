@@ -50,7 +50,12 @@ export function registerAuditDelivery(program: Command, ctx: CliContext): void {
     .requiredOption('--to <time>', 'end of the range, exclusive', time('--to'))
     .option('--stream <stream>', 'sensors or orders', 'sensors')
     .option('--json', 'print the audit as JSON')
-    .option('--timeout <seconds>', 'bound on reading the topic', positiveInt('--timeout'), 300)
+    .option(
+      '--timeout <seconds>',
+      'give up when reading the topic makes no progress for this long',
+      positiveInt('--timeout'),
+      300,
+    )
     .option('--max-records <n>', 'refuse ranges holding more records', positiveInt('--max-records'), 5_000_000)
     .action(async (flags: AuditFlags) => {
       if (flags.stream !== 'sensors' && flags.stream !== 'orders')
