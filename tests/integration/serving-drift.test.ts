@@ -8,6 +8,7 @@ import { readOpenAlerts, writeAlertRows } from '../../monitoring/alert-store.js'
 import { alertTransitions } from '../../monitoring/alert-transitions.js';
 import { type DriftResult, driftFindings, driftRows } from '../../monitoring/drift-job.js';
 import { DEFAULT_DRIFT_THRESHOLDS } from '../../monitoring/drift-thresholds.js';
+import type { DriftAlertView, DriftMeasureView } from '../../serving/queries/drift.js';
 import { auth, openServingFixture, type ServingFixture } from './serving-fixture.js';
 
 const HOUR = 3_600_000;
@@ -74,35 +75,12 @@ afterAll(async () => {
   await fx?.close();
 });
 
+/** The route's answer (the response schema in serving/plugins/drift.ts declares these views). */
 interface DriftAnswer {
   from: number;
   to: number;
-  measures: {
-    computedAt: number;
-    model: string;
-    version: string;
-    window: string;
-    windowMs: number;
-    kind: string;
-    target: string;
-    psi: number;
-    jsDistance: number;
-    liveRows: number;
-    liveCounts: number[];
-    referenceCounts: number[];
-    drifted: boolean;
-  }[];
-  alerts: {
-    alertId: string;
-    subject: string;
-    state: string;
-    severity: string;
-    openedAt: number;
-    closedAt: number | null;
-    model: string;
-    window: string;
-    target: string;
-  }[];
+  measures: DriftMeasureView[];
+  alerts: DriftAlertView[];
 }
 
 async function drift(query: string, role: 'viewer' | 'operator' | 'admin' = 'viewer') {
