@@ -180,7 +180,7 @@ describe('alert policy', () => {
       expect((error as Error).message).toContain('must increase strictly');
     }
     const fromEnv = alertPolicyFromConfig('sensors.default', configWith({ VIGIL_ALERT_K: '2' }).alerts);
-    expect(fromEnv).toMatchObject({ k: 2, n: 60, openRatio: 3, cooldownMs: 900_000, severityBands: { medium: 1.1 } });
+    expect(fromEnv).toMatchObject({ k: 2, n: 60, openRatio: 4, cooldownMs: 900_000, severityBands: { medium: 1.1 } });
     expect(() => configWith({ VIGIL_ALERT_K: '61' })).toThrow(/VIGIL_ALERT_K \(61\) must be <= VIGIL_ALERT_N/);
     expect(() => configWith({ VIGIL_ALLOWED_LATENESS: '20m' })).toThrow(/VIGIL_ALLOWED_LATENESS/);
   });

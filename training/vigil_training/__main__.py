@@ -35,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--algorithm", choices=["iforest", "pca", "auto"], default="auto")
     t.add_argument("--train-until", type=_time_ms, help="epoch ms or ISO-8601; default: 70%% into the time range")
     t.add_argument("--train-fraction", type=float, default=0.7, help="split point when --train-until is absent")
-    t.add_argument("--false-alert-rate", type=float, default=0.01, help="target share of normal rows flagged")
+    t.add_argument("--false-alert-rate", type=float, default=0.002, help="target share of normal rows flagged")
     t.add_argument("--asset-type", help="rows of this asset type only (required if the export holds several)")
     t.add_argument("--stream", help="stream name (default: sidecar 'stream', else the model name's prefix)")
     t.add_argument("--model-version", help="version label (default: sha-<first 12 hex of the ONNX sha256>)")

@@ -34,7 +34,7 @@ class TrainOptions:
     algorithm: str = "auto"
     train_until_ms: int | None = None
     train_fraction: float = 0.7
-    false_alert_rate: float = 0.01
+    false_alert_rate: float = 0.002
     asset_type: str | None = None
     stream: str | None = None
     model_version: str | None = None
