@@ -182,7 +182,7 @@ describe('re-processed batches are seen once', () => {
         key: 'pump-1',
         ack_by: 'ana',
         ack_at: T0 + 2,
-        verdict: 'true_positive',
+        verdict: 'real_fault',
         comment: 'bearing',
       },
     ]);
@@ -192,7 +192,7 @@ describe('re-processed batches are seen once', () => {
       { key: 'pump-1', severity: 'high' },
     );
     expect(rows).toEqual([
-      { alert_id: 'al-1', state: 'closed', verdict: 'true_positive', comment: 'bearing', top: 'vib_mm_s' },
+      { alert_id: 'al-1', state: 'closed', verdict: 'real_fault', comment: 'bearing', top: 'vib_mm_s' },
     ]);
   });
 });

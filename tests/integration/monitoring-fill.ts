@@ -356,7 +356,7 @@ function acknowledgements(alerts: readonly Alert[]): Row[] {
       key: a.key,
       ack_by: 'operator',
       ack_at: a.openedAt + 300_000,
-      verdict: i % 2 === 0 ? 'true_positive' : 'false_positive',
+      verdict: i % 2 === 0 ? 'real_fault' : 'false_alarm',
       comment: '',
     }));
 }
