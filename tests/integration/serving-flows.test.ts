@@ -54,7 +54,8 @@ async function pipelineOutputs(
       event,
       source: { topic: 'vigil.sensor-readings', partition: 0, offset: String(i + j) },
     }));
-    const out = await pipeline.process(batch, { emit: true, scoredAt: 0 });
+    // A real scoring time: the tables' TTL counts from it, and ClickHouse drops expired rows on insert.
+    const out = await pipeline.process(batch, { emit: true, scoredAt: Date.now() });
     all.features.push(...out.features);
     all.inferences.push(...out.inferences);
   }
