@@ -1,7 +1,8 @@
 /**
  * `vigil process --stream sensors|orders`: one Kafka consumer group member. Per fetched batch (one partition):
  * decode + contract checks → scoring pipeline → outputs durable (ClickHouse, then Kafka) → offset committed with
- * its restore point. See README.md for the delivery and restore design.
+ * its restore point. The last two steps run behind the scoring of the next batches (SinkQueue), in order.
+ * See README.md for the delivery and restore design.
  *
  * Failure policy, decided here and nowhere else: bad records become dead letters and the stream goes on;
  * transient trouble (ClickHouse, registry or Kafka unavailable) pauses the batch and retries with backoff,
@@ -34,6 +35,7 @@ import { LiveModels, type ModelSource } from './live-models.js';
 import { type ProcessorMetrics, processorMetrics } from './metrics.js';
 import { OutputWriter } from './output-writer.js';
 import { PartitionState } from './partition-state.js';
+import { SinkQueue } from './sink-queue.js';
 import { type StreamRuntime, streamRuntime } from './streams.js';
 
 type AnyEvent = SensorReading | Order;
@@ -61,6 +63,26 @@ export interface ProcessorOptions {
   readonly alertRules?: AlertRules & { refreshIfDue(now: number): Promise<unknown> };
 }
 
+/**
+ * Scored batches that may wait for (or be in) their durable write: one being written, one scored behind it.
+ * More would only hold memory: the sink is the slower stage, so a deeper queue fills and then waits all the same.
+ */
+const MAX_PENDING_SINK_BATCHES = 2;
+
+/** A scored batch on its way to durable outputs and its offset commit. */
+interface PendingBatch {
+  readonly payload: EachBatchPayload;
+  readonly lifecycle: BatchLifecycle;
+  /** The consumer group generation the batch was consumed in (see #generation). */
+  readonly generation: number;
+  readonly outputs: Parameters<OutputWriter['write']>[0];
+  readonly scored: ScoredBatch<AnyEvent>;
+  readonly decoded: number;
+  readonly scoredAt: number;
+  readonly next: string;
+  readonly restoreFrom: string;
+}
+
 const OUTAGE_RETRY = {
   ...DEFAULT_RETRY,
   initialDelayMs: 250,
@@ -84,6 +106,14 @@ export class StreamProcessor {
   #decode: ((bytes: Buffer) => AnyEvent | undefined) | undefined;
   #prepare: ((values: (Buffer | null)[]) => Promise<void> | undefined) | undefined;
   #stopping = new AbortController();
+  readonly #sink = new SinkQueue(MAX_PENDING_SINK_BATCHES);
+  /**
+   * Counts group (re)joins. A batch consumed before a rejoin is still written (its outputs are idempotent) but not
+   * committed: its partition's state was rebuilt for the new assignment, which re-processes it.
+   */
+  #generation = 0;
+  /** The error the processor stops on, once reported (a failed sink job surfaces again in later batches). */
+  #fatal: unknown;
   /** Events scored since start (tests and the demo banner). */
   scoredEvents = 0;
 
@@ -154,7 +184,10 @@ export class StreamProcessor {
       maxBytesPerPartition: config.processor.maxBatchBytes,
     });
     // Every (re)assignment rebuilds partition state from the committed restore points.
-    this.#consumer.on(this.#consumer.events.GROUP_JOIN, () => this.#partitions.clear());
+    this.#consumer.on(this.#consumer.events.GROUP_JOIN, () => {
+      this.#generation++;
+      this.#partitions.clear();
+    });
     await this.#connect(async () => {
       await this.#admin!.connect();
       await this.#producer!.connect();
@@ -176,6 +209,9 @@ export class StreamProcessor {
 
   async stop(): Promise<void> {
     this.#stopping.abort(new Error('processor stopping'));
+    // The batch being written finishes (and commits) while the consumer is still a member; queued ones are skipped
+    // and consumed again on the next start. A failure here was reported when it happened.
+    await this.#sink.drain().catch(() => {});
     await this.#control?.disconnect().catch(() => {});
     await this.#consumer
       ?.disconnect()
@@ -288,8 +324,7 @@ export class StreamProcessor {
 
   async #eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, heartbeat, isRunning, isStale } = payload;
-    if (batch.messages.length === 0 || !isRunning() || isStale()) return;
-    const stream = this.#o.stream;
+    if (batch.messages.length === 0 || !isRunning() || isStale() || this.#stopping.signal.aborted) return;
     const lifecycle = new BatchLifecycle();
     try {
       await this.#models.applyPending();
@@ -311,12 +346,19 @@ export class StreamProcessor {
       const scoredAt = Date.now();
       deadLetters.push(...this.#unusable(scored, batch.messages, receivedAt));
       lifecycle.to('processed');
-
-      const sinkStarted = performance.now();
-      await this.#durably(
-        'writing outputs',
-        () =>
-          this.#writer!.write({
+      // The restore point is the state's as of this batch: the next batches change it before this one commits.
+      state.track(scored.accepted, this.#runtime);
+      const last = batch.messages[batch.messages.length - 1]!.offset;
+      const next = (BigInt(last) + 1n).toString();
+      const restoreFrom = state.tracker.restoreFrom(next);
+      // Fetching goes on from here; committing waits for the outputs (#flush).
+      payload.resolveOffset(last);
+      await this.#sink.submit(() =>
+        this.#flush({
+          payload,
+          lifecycle,
+          generation: this.#generation,
+          outputs: {
             assetTypes: newAssetTypes,
             rawTable: this.#runtime.rawTable,
             raw: scored.accepted.map((i) => this.#runtime.rawRow(i.event, i.source)),
@@ -325,49 +367,70 @@ export class StreamProcessor {
             alerts: scored.alerts,
             suppressedAlerts: scored.suppressedAlerts,
             deadLetters,
-          }),
-        heartbeat,
+          },
+          scored,
+          decoded: items.length,
+          scoredAt,
+          next,
+          restoreFrom,
+        }),
       );
-      const durableAt = Date.now();
-      lifecycle.to('flushed');
-      state.track(scored.accepted, this.#runtime);
+    } catch (error) {
+      this.#batchFailed(error, batch.partition, lifecycle);
+    }
+  }
 
-      const last = batch.messages[batch.messages.length - 1]!.offset;
-      const next = (BigInt(last) + 1n).toString();
-      if (!isRunning() || isStale()) return;
+  /** Makes one scored batch's outputs durable, then commits its offset with its restore point. */
+  async #flush(b: PendingBatch): Promise<void> {
+    const { batch, heartbeat, isRunning, isStale } = b.payload;
+    // Not written, not committed: consumed again on the next start.
+    if (this.#stopping.signal.aborted) return;
+    try {
+      const sinkStarted = performance.now();
+      await this.#durably('writing outputs', () => this.#writer!.write(b.outputs), heartbeat);
+      const durableAt = Date.now();
+      b.lifecycle.to('flushed');
+      if (b.generation !== this.#generation || !isRunning() || isStale()) {
+        this.#log.info({ partition: batch.partition }, 'batch written but not committed: the group rebalanced since');
+        return;
+      }
       await this.#consumer!.commitOffsets([
         {
           topic: batch.topic,
           partition: batch.partition,
-          offset: next,
-          metadata: encodeCheckpointMetadata(state.tracker.restoreFrom(next)),
+          offset: b.next,
+          metadata: encodeCheckpointMetadata(b.restoreFrom),
         },
       ]);
-      payload.resolveOffset(last);
-      lifecycle.to('committed');
+      b.lifecycle.to('committed');
 
-      this.#observe(batch.messages.length, items.length, scored, deadLetters, sinkStarted, scoredAt, durableAt);
+      this.#observe(batch.messages.length, b, sinkStarted, durableAt);
       this.#metrics.lag.set(
-        { stream, partition: String(batch.partition) },
-        Math.max(0, Number(batch.highWatermark) - Number(next)),
+        { stream: this.#o.stream, partition: String(batch.partition) },
+        Math.max(0, Number(batch.highWatermark) - Number(b.next)),
       );
     } catch (error) {
-      if (lifecycle.state !== 'committed') lifecycle.to('failed');
-      if (this.#stopping.signal.aborted) return;
-      if (isRebalance(error)) {
-        this.#log.info(
-          { partition: batch.partition, err: describeError(error) },
-          'batch abandoned by a rebalance; the new owner re-processes it',
-        );
-        return;
-      }
-      this.#log.fatal(
-        { partition: batch.partition, err: describeError(error) },
-        'processor stopping on a non-transient error',
-      );
-      this.#o.onFatal?.(error);
-      throw error;
+      this.#batchFailed(error, batch.partition, b.lifecycle);
     }
+  }
+
+  /** The failure policy for a batch: returns when the stream may go on, throws (once reported) when it must stop. */
+  #batchFailed(error: unknown, partition: number, lifecycle: BatchLifecycle): void {
+    if (lifecycle.state !== 'committed' && lifecycle.state !== 'failed') lifecycle.to('failed');
+    if (this.#stopping.signal.aborted) return;
+    if (isRebalance(error)) {
+      this.#log.info(
+        { partition, err: describeError(error) },
+        'batch abandoned by a rebalance; the new owner re-processes it',
+      );
+      return;
+    }
+    if (error !== this.#fatal) {
+      this.#fatal = error;
+      this.#log.fatal({ partition, err: describeError(error) }, 'processor stopping on a non-transient error');
+      this.#o.onFatal?.(error);
+    }
+    throw error;
   }
 
   async #decodeBatch(
@@ -463,19 +526,13 @@ export class StreamProcessor {
     };
   }
 
-  #observe(
-    consumed: number,
-    decoded: number,
-    scored: ScoredBatch<AnyEvent>,
-    deadLetters: readonly DeadLetter[],
-    sinkStarted: number,
-    scoredAt: number,
-    durableAt: number,
-  ): void {
+  #observe(consumed: number, b: PendingBatch, sinkStarted: number, durableAt: number): void {
+    const { scored, scoredAt } = b;
+    const deadLetters = b.outputs.deadLetters;
     const stream = this.#o.stream;
     const m = this.#metrics;
     m.consumed.inc({ stream }, consumed);
-    m.decoded.inc({ stream }, decoded);
+    m.decoded.inc({ stream }, b.decoded);
     m.batchSize.observe({ stream }, consumed);
     if (scored.late.length > 0) m.late.inc({ stream }, scored.late.length);
     if (scored.duplicates > 0) m.duplicate.inc({ stream }, scored.duplicates);
