@@ -44,6 +44,23 @@ export interface BatchOutputs {
   readonly deadLetters: readonly DeadLetter[];
 }
 
+/** The outputs of consecutive batches as one (written together: one insert per table), in batch order. */
+export function mergeOutputs(batches: readonly BatchOutputs[]): BatchOutputs {
+  if (batches.length === 1) return batches[0]!;
+  const suppressed = new Set<string>();
+  for (const b of batches) for (const id of b.suppressedAlerts ?? []) suppressed.add(id);
+  return {
+    assetTypes: batches.flatMap((b) => b.assetTypes),
+    rawTable: batches[0]!.rawTable,
+    raw: batches.flatMap((b) => b.raw),
+    features: batches.flatMap((b) => b.features),
+    inferences: batches.flatMap((b) => b.inferences),
+    alerts: batches.flatMap((b) => b.alerts),
+    suppressedAlerts: suppressed,
+    deadLetters: batches.flatMap((b) => b.deadLetters),
+  };
+}
+
 export interface OutputWriterOptions {
   readonly clickhouse: ClickHouse;
   readonly producer: Producer;

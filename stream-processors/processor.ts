@@ -33,7 +33,7 @@ import { BatchLifecycle } from './batch-lifecycle.js';
 import { decodeCheckpoint, encodeCheckpointMetadata } from './checkpoint.js';
 import { LiveModels, type ModelSource } from './live-models.js';
 import { type ProcessorMetrics, processorMetrics } from './metrics.js';
-import { OutputWriter } from './output-writer.js';
+import { type BatchOutputs, mergeOutputs, OutputWriter } from './output-writer.js';
 import { PartitionState } from './partition-state.js';
 import { SinkQueue } from './sink-queue.js';
 import { type StreamRuntime, streamRuntime } from './streams.js';
@@ -64,10 +64,11 @@ export interface ProcessorOptions {
 }
 
 /**
- * Scored batches that may wait for (or be in) their durable write: one being written, one scored behind it.
- * More would only hold memory: the sink is the slower stage, so a deeper queue fills and then waits all the same.
+ * Scored events that may wait for (or be in) their durable write. About two catch-up batches of all 6 sensor
+ * partitions' worth at 1 MiB each: enough for group commits of a useful size, and more would only hold memory
+ * (the sink is the slower stage, so a deeper queue fills and then waits all the same).
  */
-const MAX_PENDING_SINK_BATCHES = 2;
+const MAX_PENDING_SINK_EVENTS = 10_000;
 
 /** A scored batch on its way to durable outputs and its offset commit. */
 interface PendingBatch {
@@ -75,7 +76,7 @@ interface PendingBatch {
   readonly lifecycle: BatchLifecycle;
   /** The consumer group generation the batch was consumed in (see #generation). */
   readonly generation: number;
-  readonly outputs: Parameters<OutputWriter['write']>[0];
+  readonly outputs: BatchOutputs;
   readonly scored: ScoredBatch<AnyEvent>;
   readonly decoded: number;
   readonly scoredAt: number;
@@ -106,7 +107,7 @@ export class StreamProcessor {
   #decode: ((bytes: Buffer) => AnyEvent | undefined) | undefined;
   #prepare: ((values: (Buffer | null)[]) => Promise<void> | undefined) | undefined;
   #stopping = new AbortController();
-  readonly #sink = new SinkQueue(MAX_PENDING_SINK_BATCHES);
+  readonly #sink = new SinkQueue<PendingBatch>((batches) => this.#flush(batches), MAX_PENDING_SINK_EVENTS);
   /**
    * Counts group (re)joins. A batch consumed before a rejoin is still written (its outputs are idempotent) but not
    * committed: its partition's state was rebuilt for the new assignment, which re-processes it.
@@ -353,8 +354,8 @@ export class StreamProcessor {
       const restoreFrom = state.tracker.restoreFrom(next);
       // Fetching goes on from here; committing waits for the outputs (#flush).
       payload.resolveOffset(last);
-      await this.#sink.submit(() =>
-        this.#flush({
+      await this.#sink.submit(
+        {
           payload,
           lifecycle,
           generation: this.#generation,
@@ -373,51 +374,77 @@ export class StreamProcessor {
           scoredAt,
           next,
           restoreFrom,
-        }),
+        },
+        batch.messages.length,
       );
     } catch (error) {
-      this.#batchFailed(error, batch.partition, lifecycle);
+      this.#batchFailed(error, [batch.partition], [lifecycle]);
     }
   }
 
-  /** Makes one scored batch's outputs durable, then commits its offset with its restore point. */
-  async #flush(b: PendingBatch): Promise<void> {
-    const { batch, heartbeat, isRunning, isStale } = b.payload;
+  /**
+   * Makes the outputs of the scored batches that queued up durable, one insert per table for all of them, then
+   * commits each partition's newest offset with its restore point.
+   */
+  async #flush(batches: readonly PendingBatch[]): Promise<void> {
     // Not written, not committed: consumed again on the next start.
     if (this.#stopping.signal.aborted) return;
+    const newest = batches[batches.length - 1]!.payload;
     try {
       const sinkStarted = performance.now();
-      await this.#durably('writing outputs', () => this.#writer!.write(b.outputs), heartbeat);
+      await this.#durably(
+        'writing outputs',
+        () => this.#writer!.write(mergeOutputs(batches.map((b) => b.outputs))),
+        newest.heartbeat,
+      );
       const durableAt = Date.now();
-      b.lifecycle.to('flushed');
-      if (b.generation !== this.#generation || !isRunning() || isStale()) {
-        this.#log.info({ partition: batch.partition }, 'batch written but not committed: the group rebalanced since');
-        return;
+      this.#metrics.sinkSeconds.observe({ stream: this.#o.stream }, (performance.now() - sinkStarted) / 1000);
+      for (const b of batches) b.lifecycle.to('flushed');
+      const current = batches.filter(
+        (b) => b.generation === this.#generation && b.payload.isRunning() && !b.payload.isStale(),
+      );
+      if (current.length < batches.length) {
+        this.#log.info(
+          { batches: batches.length - current.length },
+          'batches written but not committed: the group rebalanced since',
+        );
       }
-      await this.#consumer!.commitOffsets([
-        {
-          topic: batch.topic,
-          partition: batch.partition,
+      // Batches are in consumption order: a partition's last one carries its offset and restore point.
+      const commits = new Map<string, { topic: string; partition: number; offset: string; metadata: string }>();
+      for (const b of current) {
+        const { topic, partition } = b.payload.batch;
+        commits.set(`${topic}:${partition}`, {
+          topic,
+          partition,
           offset: b.next,
           metadata: encodeCheckpointMetadata(b.restoreFrom),
-        },
-      ]);
-      b.lifecycle.to('committed');
-
-      this.#observe(batch.messages.length, b, sinkStarted, durableAt);
-      this.#metrics.lag.set(
-        { stream: this.#o.stream, partition: String(batch.partition) },
-        Math.max(0, Number(batch.highWatermark) - Number(b.next)),
-      );
+        });
+      }
+      if (commits.size > 0) await this.#consumer!.commitOffsets([...commits.values()]);
+      for (const b of current) {
+        b.lifecycle.to('committed');
+        this.#observe(b, durableAt);
+        this.#metrics.lag.set(
+          { stream: this.#o.stream, partition: String(b.payload.batch.partition) },
+          Math.max(0, Number(b.payload.batch.highWatermark) - Number(b.next)),
+        );
+      }
     } catch (error) {
-      this.#batchFailed(error, batch.partition, b.lifecycle);
+      this.#batchFailed(
+        error,
+        batches.map((b) => b.payload.batch.partition),
+        batches.map((b) => b.lifecycle),
+      );
     }
   }
 
-  /** The failure policy for a batch: returns when the stream may go on, throws (once reported) when it must stop. */
-  #batchFailed(error: unknown, partition: number, lifecycle: BatchLifecycle): void {
-    if (lifecycle.state !== 'committed' && lifecycle.state !== 'failed') lifecycle.to('failed');
+  /** The failure policy for batches: returns when the stream may go on, throws (once reported) when it must stop. */
+  #batchFailed(error: unknown, partitions: readonly number[], lifecycles: readonly BatchLifecycle[]): void {
+    for (const lifecycle of lifecycles) {
+      if (lifecycle.state !== 'committed' && lifecycle.state !== 'failed') lifecycle.to('failed');
+    }
     if (this.#stopping.signal.aborted) return;
+    const partition = [...new Set(partitions)].join(',');
     if (isRebalance(error)) {
       this.#log.info(
         { partition, err: describeError(error) },
@@ -526,8 +553,9 @@ export class StreamProcessor {
     };
   }
 
-  #observe(consumed: number, b: PendingBatch, sinkStarted: number, durableAt: number): void {
+  #observe(b: PendingBatch, durableAt: number): void {
     const { scored, scoredAt } = b;
+    const consumed = b.payload.batch.messages.length;
     const deadLetters = b.outputs.deadLetters;
     const stream = this.#o.stream;
     const m = this.#metrics;
@@ -538,7 +566,6 @@ export class StreamProcessor {
     if (scored.duplicates > 0) m.duplicate.inc({ stream }, scored.duplicates);
     for (const d of deadLetters) m.deadLetters.inc({ stream, reason: d.reason });
     m.modelSeconds.observe({ stream }, scored.modelMs / 1000);
-    m.sinkSeconds.observe({ stream }, (performance.now() - sinkStarted) / 1000);
     for (const i of scored.inferences) {
       m.scored.inc({ stream, model_role: i.modelRole });
       if (i.anomaly) m.anomalies.inc({ stream, model_role: i.modelRole });

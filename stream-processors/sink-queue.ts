@@ -1,59 +1,77 @@
 /**
  * The processor's durable outputs run behind its scoring: while batch N is written to ClickHouse and Kafka and
- * committed, batch N+1 is already decoded and scored. An event's score then waits for its own batch's work, not for
- * the inserts of the batches before it (event-to-score latency), and the JavaScript work overlaps the engine's.
+ * committed, the batches after it are already decoded and scored. An event's score then waits for its own batch's
+ * work, not for the inserts of the batches before it (event-to-score latency), and the JavaScript work overlaps
+ * the engine's.
  *
- * Jobs run one at a time, in submission order, so offsets are still committed in order and only after their batch
- * is durable (contract 5). `submit` returns once no more than `maxPending` jobs wait or run: the bound on the
- * memory held by scored-but-unwritten batches, and the backpressure that stops the consumer fetching ahead of a
- * slow or unavailable sink. After a job fails, the jobs behind it are skipped (their batches are never committed,
- * so they are consumed again) and every later `submit` or `drain` throws that failure.
+ * One writer at a time, in submission order, so offsets are still committed in order and only after their batch
+ * is durable (contract 5). The batches that queued up while the writer was busy are written together in its next
+ * call (group commit): an insert costs about the same for 20 rows as for 2 000, so under live load, where each
+ * fetch brings a few events per partition, writing batches one by one would make the sink the bottleneck.
+ *
+ * `submit` returns once the unfinished items weigh no more than `maxPendingWeight` (or the item is the only one
+ * left): the bound on the memory held by scored-but-unwritten batches, and the backpressure that stops the consumer
+ * fetching ahead of a slow or unavailable sink. After a write fails, the items queued behind it are dropped (their
+ * batches are never committed, so they are consumed again) and every later `submit` or `drain` throws the failure.
  */
-export class SinkQueue {
-  readonly #maxPending: number;
-  #tail: Promise<void> = Promise.resolve();
-  #pending = 0;
+export class SinkQueue<T> {
+  readonly #write: (items: T[]) => Promise<void>;
+  readonly #maxPendingWeight: number;
+  #queued: { item: T; weight: number }[] = [];
+  #pendingWeight = 0;
+  #pendingCount = 0;
+  #writing: Promise<void> | undefined;
   #failed = false;
   #failure: unknown;
   #waiters: (() => void)[] = [];
 
-  constructor(maxPending: number) {
-    if (!Number.isInteger(maxPending) || maxPending < 1) throw new RangeError('maxPending must be an integer ≥ 1');
-    this.#maxPending = maxPending;
+  constructor(write: (items: T[]) => Promise<void>, maxPendingWeight: number) {
+    if (!(maxPendingWeight > 0)) throw new RangeError('maxPendingWeight must be > 0');
+    this.#write = write;
+    this.#maxPendingWeight = maxPendingWeight;
   }
 
-  /** Jobs submitted and not finished (waiting or running). */
+  /** Items submitted and not yet written (queued or being written). */
   get pending(): number {
-    return this.#pending;
+    return this.#pendingCount;
   }
 
-  /** Queues `job` behind the others; resolves once at most `maxPending` jobs are unfinished. */
-  async submit(job: () => Promise<void>): Promise<void> {
+  /** Queues `item` behind the others; resolves once the unfinished items weigh at most the bound. */
+  async submit(item: T, weight: number): Promise<void> {
     this.#throwIfFailed();
-    this.#pending++;
-    this.#tail = this.#tail
-      .then(async () => {
-        if (!this.#failed) await job();
-      })
-      .catch((error: unknown) => {
-        if (this.#failed) return;
-        this.#failed = true;
-        this.#failure = error;
-      })
-      .finally(() => {
-        this.#pending--;
-        for (const wake of this.#waiters.splice(0)) wake();
-      });
-    while (this.#pending > this.#maxPending && !this.#failed) {
+    this.#queued.push({ item, weight });
+    this.#pendingWeight += weight;
+    this.#pendingCount++;
+    this.#writing ??= this.#writeAll();
+    while (this.#pendingWeight > this.#maxPendingWeight && this.#pendingCount > 1 && !this.#failed) {
       await new Promise<void>((resolve) => this.#waiters.push(resolve));
     }
     this.#throwIfFailed();
   }
 
-  /** Resolves when every submitted job has finished; throws the first failure. */
+  /** Resolves when every submitted item has been written; throws the first failure. */
   async drain(): Promise<void> {
-    await this.#tail;
+    while (this.#writing !== undefined) await this.#writing;
     this.#throwIfFailed();
+  }
+
+  async #writeAll(): Promise<void> {
+    await null; // `#writing` is set before anything here runs (a write that throws at once included)
+    while (this.#queued.length > 0 && !this.#failed) {
+      const group = this.#queued.splice(0);
+      try {
+        await this.#write(group.map((g) => g.item));
+      } catch (error) {
+        this.#failed = true;
+        this.#failure = error;
+        group.push(...this.#queued.splice(0));
+      } finally {
+        for (const g of group) this.#pendingWeight -= g.weight;
+        this.#pendingCount -= group.length;
+        for (const wake of this.#waiters.splice(0)) wake();
+      }
+    }
+    this.#writing = undefined;
   }
 
   #throwIfFailed(): void {

@@ -2,106 +2,112 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SinkQueue } from '../../stream-processors/sink-queue.js';
 
-/** A job that finishes when told to, recording when it started and ended. */
-function gate(log: string[], name: string) {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return {
-    open,
-    job: async () => {
-      log.push(`start ${name}`);
-      await opened;
-      log.push(`end ${name}`);
-    },
+/** A write that finishes when told to, recording the groups it was given. */
+function heldWriter() {
+  const groups: number[][] = [];
+  const releases: (() => void)[] = [];
+  const write = (items: number[]) => {
+    groups.push(items);
+    return new Promise<void>((resolve) => releases.push(resolve));
   };
+  const releaseNext = async () => {
+    while (releases.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    releases.shift()!();
+  };
+  return { groups, write, releaseNext };
 }
 
-describe('SinkQueue: durable outputs behind the scoring, in order, bounded', () => {
-  it('runs jobs one at a time in submission order, whatever their durations', async () => {
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('SinkQueue: durable outputs behind the scoring, in order, grouped, bounded', () => {
+  it('writes every item once, in submission order, one write at a time, whatever the durations and weights', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 12 }), async (ticks) => {
-        const queue = new SinkQueue(2);
-        const log: string[] = [];
-        let running = 0;
-        let maxRunning = 0;
-        for (const [i, t] of ticks.entries()) {
-          await queue.submit(async () => {
-            running++;
-            maxRunning = Math.max(maxRunning, running);
-            for (let k = 0; k < t; k++) await Promise.resolve();
-            log.push(String(i));
-            running--;
-          });
-        }
-        await queue.drain();
-        expect(log).toEqual(ticks.map((_, i) => String(i)));
-        expect(maxRunning).toBe(1);
-      }),
+      fc.asyncProperty(
+        fc.array(fc.record({ weight: fc.integer({ min: 1, max: 50 }), ticks: fc.integer({ min: 0, max: 3 }) }), {
+          minLength: 1,
+          maxLength: 15,
+        }),
+        fc.integer({ min: 1, max: 120 }),
+        async (items, bound) => {
+          const written: number[] = [];
+          let writing = 0;
+          let overlapped = false;
+          const queue = new SinkQueue<number>(async (group) => {
+            if (++writing > 1) overlapped = true;
+            for (let k = 0; k < items[group[0]!]!.ticks; k++) await Promise.resolve();
+            written.push(...group);
+            writing--;
+          }, bound);
+          for (const [i, item] of items.entries()) await queue.submit(i, item.weight);
+          await queue.drain();
+          expect(written).toEqual(items.map((_, i) => i));
+          expect(overlapped).toBe(false);
+          expect(queue.pending).toBe(0);
+        },
+      ),
     );
   });
 
-  it('lets the caller go on while the bound allows, and holds it once the bound is reached', async () => {
-    const queue = new SinkQueue(2);
-    const log: string[] = [];
-    const a = gate(log, 'a');
-    const b = gate(log, 'b');
-    const c = gate(log, 'c');
-    await queue.submit(a.job); // a runs
-    await queue.submit(b.job); // b waits: 2 pending, at the bound
-    let thirdReturned = false;
-    const third = queue.submit(c.job).then(() => {
-      thirdReturned = true;
-    });
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(thirdReturned).toBe(false);
-    expect(queue.pending).toBe(3);
-    a.open();
-    await third;
-    expect(thirdReturned).toBe(true);
-    b.open();
-    c.open();
+  it('writes the items that queued up during a write together, in the next write', async () => {
+    const w = heldWriter();
+    const queue = new SinkQueue<number>(w.write, 100);
+    await queue.submit(1, 1);
+    await settle();
+    await queue.submit(2, 1);
+    await queue.submit(3, 1);
+    await queue.submit(4, 1);
+    expect(w.groups).toEqual([[1]]);
+    await w.releaseNext();
+    await w.releaseNext();
     await queue.drain();
-    expect(log).toEqual(['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);
+    expect(w.groups).toEqual([[1], [2, 3, 4]]);
+  });
+
+  it('holds the caller once the unfinished items weigh more than the bound, and lets it go when a write ends', async () => {
+    const w = heldWriter();
+    const queue = new SinkQueue<number>(w.write, 10);
+    await queue.submit(1, 6); // being written
+    let returned = false;
+    const second = queue.submit(2, 6).then(() => {
+      returned = true;
+    });
+    await settle();
+    expect(returned).toBe(false);
+    expect(queue.pending).toBe(2);
+    await w.releaseNext();
+    await second;
+    expect(returned).toBe(true);
+    await w.releaseNext();
+    await queue.drain();
+  });
+
+  it('never holds an item heavier than the bound once it is the only one left', async () => {
+    const queue = new SinkQueue<number>(async () => {}, 10);
+    await queue.submit(1, 500);
+    await queue.drain();
     expect(queue.pending).toBe(0);
   });
 
-  it('skips the jobs behind a failed one and throws that failure to every later submit and drain', async () => {
-    const queue = new SinkQueue(3);
-    const ran: string[] = [];
+  it('drops the items behind a failed write and throws that failure to the held caller, later submits and drain', async () => {
     const failure = new Error('insert refused');
-    await queue.submit(async () => {
-      ran.push('a');
-      throw failure;
-    });
-    await queue
-      .submit(async () => {
-        ran.push('b');
-      })
-      .catch(() => {});
-    await expect(queue.drain()).rejects.toBe(failure);
-    await expect(queue.submit(async () => void ran.push('c'))).rejects.toBe(failure);
-    await expect(queue.drain()).rejects.toBe(failure);
-    expect(ran).toEqual(['a']);
-  });
-
-  it('releases a caller held by the bound when the job ahead fails', async () => {
-    const queue = new SinkQueue(1);
-    const failure = new Error('disk full');
+    const written: number[][] = [];
     let fail!: () => void;
-    await queue.submit(
-      () =>
-        new Promise<void>((_, reject) => {
-          fail = () => reject(failure);
-        }),
-    );
-    const held = queue.submit(async () => {});
+    const queue = new SinkQueue<number>(async (group) => {
+      written.push(group);
+      if (group[0] === 1) await new Promise<void>((_, reject) => (fail = () => reject(failure)));
+    }, 5);
+    await queue.submit(1, 5);
+    await settle();
+    const held = queue.submit(2, 5);
     fail();
     await expect(held).rejects.toBe(failure);
+    await expect(queue.submit(3, 1)).rejects.toBe(failure);
+    await expect(queue.drain()).rejects.toBe(failure);
+    expect(written).toEqual([[1]]);
+    expect(queue.pending).toBe(0);
   });
 
-  it('refuses a bound below one', () => {
-    expect(() => new SinkQueue(0)).toThrow(RangeError);
+  it('refuses a bound that is not positive', () => {
+    expect(() => new SinkQueue<number>(async () => {}, 0)).toThrow(RangeError);
   });
 });
