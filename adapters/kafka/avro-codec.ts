@@ -229,9 +229,12 @@ export class AvroCodec<T> {
   }
 
   private assertValid(value: T): void {
+    // The check without an error hook is the fast one (avsc tracks no paths); the paths are collected only for
+    // the message of an invalid event. Every published event goes through here.
+    if (this.readerType.isValid(value)) return;
     const paths: string[] = [];
-    const valid = this.readerType.isValid(value, { errorHook: (path) => paths.push(path.join('.') || '(root)') });
-    if (!valid) throw eventsError('VIGIL_EVENTS_INVALID_EVENT', { schema: this.schemaName, paths: paths.join(', ') });
+    this.readerType.isValid(value, { errorHook: (path) => paths.push(path.join('.') || '(root)') });
+    throw eventsError('VIGIL_EVENTS_INVALID_EVENT', { schema: this.schemaName, paths: paths.join(', ') });
   }
 
   private undecodable(detail: string, cause?: unknown) {
