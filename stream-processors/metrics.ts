@@ -60,7 +60,11 @@ export function processorMetrics(registry: Registry): ProcessorMetrics {
       E2E_BUCKETS,
     ),
     modelSeconds: histogram('vigil_processor_model_seconds', 'Time in model calls per batch', LATENCY_BUCKETS_SECONDS),
-    sinkSeconds: histogram('vigil_processor_sink_seconds', 'Time to make a batch durable', LATENCY_BUCKETS_SECONDS),
+    sinkSeconds: histogram(
+      'vigil_processor_sink_seconds',
+      'Time to make one group write of batches durable',
+      LATENCY_BUCKETS_SECONDS,
+    ),
     paused: new Gauge({
       name: 'vigil_processor_paused',
       help: '1 while waiting for ClickHouse, the registry or Kafka to come back',
