@@ -3,6 +3,8 @@
  * either HTTP (a server) or chDB (in-process). The backend-specific parts (opening, session defaults, database
  * selection) live in open-chdb.ts and open-server.ts.
  */
+import { Readable } from 'node:stream';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from '../logger.js';
 import { Counter, Histogram, LATENCY_BUCKETS_SECONDS, type Registry } from '../metrics.js';
@@ -99,6 +101,26 @@ export function columnsOf(rows: readonly Row[]): [string, ...string[]] {
   return [first, ...rest];
 }
 
+/**
+ * Rows per turn of the event loop while an insert is encoded. The client encodes an array of rows to JSON in one
+ * synchronous call: a group write of the stream processor (thousands of ~230-value feature vectors) or a buffered
+ * batch of API inference rows (a ~230-key map each) held the event loop for tens of milliseconds, and every event
+ * and request waiting behind it with it. Streamed in slices, the encoding gives the loop back every slice.
+ */
+export const INSERT_ROWS_PER_TURN = 64;
+
+/** `rows` as an object stream that yields to the event loop after every `perTurn` rows. */
+export function rowsYielding(rows: readonly Row[], perTurn = INSERT_ROWS_PER_TURN): Readable {
+  return Readable.from(
+    (async function* () {
+      for (let i = 0; i < rows.length; i++) {
+        if (i > 0 && i % perTurn === 0) await nextTurn();
+        yield rows[i];
+      }
+    })(),
+  );
+}
+
 export interface WrapOptions {
   readonly database: string;
   readonly target: string;
@@ -134,8 +156,9 @@ export function wrapClient(client: ClickHouseClient, options: WrapOptions): Clic
         throw clickhouseError('VIGIL_CLICKHOUSE_BAD_IDENTIFIER', { kind: 'table', name: table });
       if (rows.length === 0) return 0;
       const columns = columnsOf(rows);
+      const values = rows.length > INSERT_ROWS_PER_TURN ? rowsYielding(rows) : (rows as Row[]);
       await timed('insert', () =>
-        client.insert({ table: `${database}.${table}`, values: rows as Row[], format: 'JSONEachRow', columns }),
+        client.insert({ table: `${database}.${table}`, values, format: 'JSONEachRow', columns }),
       );
       metrics?.insertedRows.inc({ table }, rows.length);
       return rows.length;

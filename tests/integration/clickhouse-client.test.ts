@@ -158,6 +158,31 @@ describe('results', () => {
     ]);
   });
 
+  it('writes a large insert (streamed in slices that give the event loop back) whole, in order, once', async () => {
+    await db.ch.command(
+      'CREATE TABLE sliced (n UInt32, label String, vector Array(Float64)) ENGINE = MergeTree ORDER BY n',
+    );
+    const rows = Array.from({ length: 1_000 }, (_, n) => ({
+      n,
+      label: HOSTILE[n % HOSTILE.length]!,
+      vector: [n, n / 3],
+    }));
+    let turns = 0;
+    const ticker = setInterval(() => turns++, 0);
+    try {
+      expect(await db.ch.insertRows('sliced', rows)).toBe(1_000);
+    } finally {
+      clearInterval(ticker);
+    }
+    const stored = await db.ch.query<{ n: number; label: string; vector: number[] }>(
+      'SELECT n, label, vector FROM sliced ORDER BY n',
+      {},
+      { maxRows: 2_000 },
+    );
+    expect(stored).toEqual(rows);
+    expect(turns).toBeGreaterThan(0);
+  });
+
   it('reports a ClickHouse error as a typed, non-retriable error with the ClickHouse type', async () => {
     const error = await rejection(db.ch.query('SELECT no_such_column FROM system.one'));
     expect(isVigilError(error, 'VIGIL_CLICKHOUSE_QUERY_FAILED')).toBe(true);
