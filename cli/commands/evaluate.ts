@@ -206,7 +206,9 @@ async function simulate(
       to,
       graceMs,
       runId: writeRunId,
-      scoredAt: to,
+      // The wall clock, not the simulated period's end: the inferences TTL counts from scored_at, and ClickHouse drops
+      // expired rows on insert (a period of last year written with --write would vanish without a word).
+      scoredAt: Date.now(),
       onProgress: (n) => ctx.err.write(`  ${n} readings\n`),
       onBatch:
         ch === undefined

@@ -21,7 +21,8 @@ function inferences(key: string, bursts: { at: number; level: number }[]): Infer
       eventId: `${key}-e${i}`,
       key,
       eventTime: T0 + i * STEP,
-      scoredAt: T0 + i * STEP,
+      // Scored now: the inferences TTL counts from scored_at, and ClickHouse drops expired rows on insert.
+      scoredAt: Date.now(),
       score,
       threshold: 1,
       anomaly: score > 1,

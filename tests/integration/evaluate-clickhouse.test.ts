@@ -2,7 +2,8 @@
  * `vigil evaluate` on a small simulated run written to ClickHouse: pumps with many spikes and overheating faults
  * (clear signatures), scored in process by the committed default pump model, written with `--simulate --write`,
  * then evaluated from the tables. The stored report has the expected structure, detects those faults event-wise,
- * and equals the in-process report number for number (the SQL tally and the TS tally agree).
+ * and equals the in-process report number for number (the SQL tally and the TS tally agree). The simulated period
+ * lies more than a year back, so rows stamped with it rather than the scoring time would be dropped by the TTL.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,7 +37,19 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-const simulateArgs = ['--simulate', '--days', '0.25', '--assets', '3', '--seed', '5', '--json'];
+// A period more than a year ago: its rows must survive the 365-day TTL on insert (scored_at is the wall clock).
+const simulateArgs = [
+  '--simulate',
+  '--start',
+  '2025-02-03T00:00:00Z',
+  '--days',
+  '0.25',
+  '--assets',
+  '3',
+  '--seed',
+  '5',
+  '--json',
+];
 
 describe('vigil evaluate', () => {
   it('evaluates a stored simulated run: structure, clear faults detected, equal to the in-process report', async () => {
