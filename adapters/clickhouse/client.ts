@@ -4,8 +4,8 @@
  * selection) live in open-chdb.ts and open-server.ts.
  */
 import { Readable } from 'node:stream';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ClickHouseClient } from '@clickhouse/client';
+import { byTurns, ITEMS_PER_TURN } from '../../core/turns.js';
 import type { Logger } from '../logger.js';
 import { Counter, Histogram, LATENCY_BUCKETS_SECONDS, type Registry } from '../metrics.js';
 import { clickhouseError } from './errors.js';
@@ -102,24 +102,12 @@ export function columnsOf(rows: readonly Row[]): [string, ...string[]] {
 }
 
 /**
- * Rows per turn of the event loop while an insert is encoded. The client encodes an array of rows to JSON in one
- * synchronous call: a group write of the stream processor (thousands of ~230-value feature vectors) or a buffered
- * batch of API inference rows (a ~230-key map each) held the event loop for tens of milliseconds, and every event
- * and request waiting behind it with it. Streamed in slices, the encoding gives the loop back every slice.
+ * Inserts of more rows than this are encoded in slices that give the event loop back (core/turns.ts): the client
+ * encodes an array of rows to JSON in one synchronous call, and a group write of the stream processor (thousands of
+ * ~230-value feature vectors) or a buffered batch of API inference rows (a ~230-key map each) held the event loop
+ * for tens of milliseconds, and every event and request waiting behind it with it.
  */
-export const INSERT_ROWS_PER_TURN = 64;
-
-/** `rows` as an object stream that yields to the event loop after every `perTurn` rows. */
-export function rowsYielding(rows: readonly Row[], perTurn = INSERT_ROWS_PER_TURN): Readable {
-  return Readable.from(
-    (async function* () {
-      for (let i = 0; i < rows.length; i++) {
-        if (i > 0 && i % perTurn === 0) await nextTurn();
-        yield rows[i];
-      }
-    })(),
-  );
-}
+const SLICED_INSERT_ROWS = ITEMS_PER_TURN;
 
 export interface WrapOptions {
   readonly database: string;
@@ -156,7 +144,7 @@ export function wrapClient(client: ClickHouseClient, options: WrapOptions): Clic
         throw clickhouseError('VIGIL_CLICKHOUSE_BAD_IDENTIFIER', { kind: 'table', name: table });
       if (rows.length === 0) return 0;
       const columns = columnsOf(rows);
-      const values = rows.length > INSERT_ROWS_PER_TURN ? rowsYielding(rows) : (rows as Row[]);
+      const values = rows.length > SLICED_INSERT_ROWS ? Readable.from(byTurns(rows)) : (rows as Row[]);
       await timed('insert', () =>
         client.insert({ table: `${database}.${table}`, values, format: 'JSONEachRow', columns }),
       );

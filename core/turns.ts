@@ -1,0 +1,30 @@
+/**
+ * Long synchronous loops (encoding thousands of rows or records for one write) hold the event loop, and every
+ * Kafka fetch, timer and HTTP request waiting behind them. These helpers give the loop back every `perTurn` items.
+ */
+import { setImmediate as nextTurn } from 'node:timers/promises';
+
+/** Items per turn of the event loop: a few milliseconds of encoding at most for the heaviest rows we write. */
+export const ITEMS_PER_TURN = 64;
+
+/** `items` one by one, giving the event loop back after every `perTurn` items. */
+export async function* byTurns<T>(items: readonly T[], perTurn = ITEMS_PER_TURN): AsyncGenerator<T> {
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0 && i % perTurn === 0) await nextTurn();
+    yield items[i]!;
+  }
+}
+
+/** `items.map(fn)`, giving the event loop back after every `perTurn` items. */
+export async function mapByTurns<T, U>(
+  items: readonly T[],
+  fn: (item: T) => U,
+  perTurn = ITEMS_PER_TURN,
+): Promise<U[]> {
+  const out: U[] = [];
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0 && i % perTurn === 0) await nextTurn();
+    out.push(fn(items[i]!));
+  }
+  return out;
+}
