@@ -25,6 +25,7 @@ import { StreamProcessor } from '../../stream-processors/processor.js';
 import { openTestClickHouse, type TestClickHouse } from '../helpers/clickhouse.js';
 import { freshKafkaEnv, uniqueName } from '../helpers/kafka.js';
 import { waitCaughtUp } from '../helpers/processor.js';
+import { waitFor } from '../helpers/wait.js';
 
 const logger = createLogger('silent');
 const committedModels: ModelSource = directoryModelSource('models', async (dir) => {
@@ -77,6 +78,34 @@ async function publishPlant(config: Config, minutes: number, seed: number): Prom
   }
   await publisher.close();
   return sent;
+}
+
+/** The test database with its inserts going through `insertRows` (which may fail on purpose). */
+function withInserts(insertRows: ClickHouse['insertRows']): ClickHouse {
+  return {
+    ...db.ch,
+    database: db.ch.database,
+    target: db.ch.target,
+    insertRows,
+    query: (sql, params, options) => db.ch.query(sql, params, options),
+    command: (sql, params) => db.ch.command(sql, params),
+    ping: () => db.ch.ping(),
+    close: async () => {},
+  };
+}
+
+/** Stored readings + dead letters of `topic` equal the distinct readings sent: nothing lost or doubled. */
+async function expectEveryReadingOnce(topic: string, sent: readonly SensorReading[]) {
+  const [readings] = await rowsOf(
+    'SELECT count() AS n, uniqExact(event_id) AS ids FROM sensor_readings FINAL WHERE source_topic = {topic:String}',
+    { topic },
+  );
+  expect(readings?.n).toBe(readings?.ids);
+  // Every distinct reading the simulator sent is there, except NaN ones and those later than the lateness.
+  const [lateOrNan] = await rowsOf('SELECT count() AS n FROM dead_letters FINAL WHERE source_topic = {topic:String}', {
+    topic,
+  });
+  expect(Number(readings?.n) + Number(lateOrNan?.n)).toBe(new Set(sent.map((r) => r.eventId)).size);
 }
 
 async function rowsOf(sql: string, params: Record<string, unknown> = {}) {
@@ -206,44 +235,67 @@ describe('stream processor', () => {
     const topic = topicsFromConfig(config).sensorReadings.name;
     const sent = await publishPlant(config, 6, 31);
     let failuresLeft = 12;
-    const flaky: ClickHouse = {
-      ...db.ch,
-      database: db.ch.database,
-      target: db.ch.target,
-      insertRows: async (table, rows) => {
-        if (rows.length > 0 && failuresLeft > 0) {
-          failuresLeft--;
-          throw clickhouseError('VIGIL_CLICKHOUSE_UNAVAILABLE', { target: 'test', detail: 'injected outage' });
-        }
-        return db.ch.insertRows(table, rows);
-      },
-      query: (sql, params, options) => db.ch.query(sql, params, options),
-      command: (sql, params) => db.ch.command(sql, params),
-      ping: () => db.ch.ping(),
-      close: async () => {},
-    };
+    const flaky = withInserts(async (table, rows) => {
+      if (rows.length > 0 && failuresLeft > 0) {
+        failuresLeft--;
+        throw clickhouseError('VIGIL_CLICKHOUSE_UNAVAILABLE', { target: 'test', detail: 'injected outage' });
+      }
+      return db.ch.insertRows(table, rows);
+    });
     const group = uniqueName('outage');
     const p = processor(config, flaky, group);
     await p.start();
     await waitCaughtUp(config, group, topic, 180_000);
     await p.stop();
     expect(failuresLeft).toBe(0);
-    const [readings] = await rowsOf(
-      'SELECT count() AS n, uniqExact(event_id) AS ids FROM sensor_readings FINAL WHERE source_topic = {topic:String}',
-      { topic },
-    );
     const [dead] = await rowsOf(
       "SELECT countIf(reason NOT IN ('LATE', 'NAN_VALUE')) AS transient FROM dead_letters FINAL WHERE source_topic = {topic:String}",
       { topic },
     );
     expect(Number(dead?.transient)).toBe(0);
-    expect(readings?.n).toBe(readings?.ids);
-    // Every distinct reading the simulator sent is there, except NaN ones and those later than the lateness.
-    const [lateOrNan] = await rowsOf(
-      'SELECT count() AS n FROM dead_letters FINAL WHERE source_topic = {topic:String}',
-      { topic },
-    );
-    expect(Number(readings?.n) + Number(lateOrNan?.n)).toBe(new Set(sent.map((r) => r.eventId)).size);
+    await expectEveryReadingOnce(topic, sent);
+  });
+
+  it('stops on a non-transient sink failure, reports it once, and a restart loses nothing', async () => {
+    const config = await kafkaEnv();
+    const topic = topicsFromConfig(config).sensorReadings.name;
+    const sent = await publishPlant(config, 6, 51);
+    const refused = clickhouseError('VIGIL_CLICKHOUSE_QUERY_FAILED', {
+      operation: 'insert',
+      type: 'UNKNOWN_TABLE',
+      reason: 'injected',
+    });
+    let featureWrites = 0;
+    const broken = withInserts(async (table, rows) => {
+      // The second group write fails: the first is durable and committed, the batches behind it are not.
+      if (table === 'features' && rows.length > 0 && ++featureWrites >= 2) throw refused;
+      return db.ch.insertRows(table, rows);
+    });
+    const group = uniqueName('fatal');
+    const fatal: unknown[] = [];
+    const failing = new StreamProcessor({
+      stream: 'sensors',
+      config,
+      logger,
+      clickhouse: broken,
+      metrics: createMetricsRegistry(),
+      models: committedModels,
+      subjects: assetTypes(),
+      groupId: group,
+      onFatal: (error) => fatal.push(error),
+    });
+    await failing.start();
+    await waitFor(() => fatal.length > 0, { timeoutMs: 120_000, description: 'the processor to report the failure' });
+    await failing.stop();
+    expect(fatal).toEqual([refused]);
+    expect(featureWrites).toBe(2); // nothing written after the failure
+
+    // Whatever was committed before the failure was durable: a healthy restart completes the topic exactly once.
+    const healthy = processor(config, db.ch, group);
+    await healthy.start();
+    await waitCaughtUp(config, group, topic, 180_000);
+    await healthy.stop();
+    await expectEveryReadingOnce(topic, sent);
   });
 
   it('gives the same rows with two instances and a rebalance as with one', async () => {
