@@ -2,7 +2,8 @@
  * The stream processor in-process against the real broker, registry and ClickHouse engine: poison pills go to
  * the dead letters with the right reason while the stream goes on; a model with the wrong contract is refused;
  * a ClickHouse outage pauses the stream without loss, duplicates or dead letters; two instances sharing the
- * partitions through a rebalance give the rows of one instance alone.
+ * partitions through a rebalance give the rows of one instance alone; a non-transient sink failure stops the
+ * processor (reported once) and a restart completes the topic without loss.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clickhouseError } from '../../adapters/clickhouse/errors.js';
