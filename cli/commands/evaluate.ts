@@ -206,9 +206,7 @@ async function simulate(
       to,
       graceMs,
       runId: writeRunId,
-      // The wall clock, not the simulated period's end: the inferences TTL counts from scored_at, and ClickHouse drops
-      // expired rows on insert (a period of last year written with --write would vanish without a word).
-      scoredAt: Date.now(),
+      scoredAt: Date.now(), // when it was scored (the wall clock), not the simulated period's end
       onProgress: (n) => ctx.err.write(`  ${n} readings\n`),
       onBatch:
         ch === undefined

@@ -21,8 +21,7 @@ function inferences(key: string, bursts: { at: number; level: number }[]): Infer
       eventId: `${key}-e${i}`,
       key,
       eventTime: T0 + i * STEP,
-      // Scored now: the inferences TTL counts from scored_at, and ClickHouse drops expired rows on insert.
-      scoredAt: Date.now(),
+      scoredAt: T0 + i * STEP,
       score,
       threshold: 1,
       anomaly: score > 1,

@@ -52,6 +52,18 @@ async function insertInBatches(table: string, rows: readonly Row[], sizes: reado
   expect(at).toBe(rows.length);
 }
 
+describe('retention', () => {
+  it('inferences: counted from storage, so a row scored or timed long ago is kept when parts merge', async () => {
+    await db.ch.insertRows('inferences', [
+      { ...inference(70), stream: 'retention', event_time: Date.UTC(2020, 0, 1), scored_at: 0 },
+    ]);
+    // A merge is where ClickHouse deletes expired rows; the background ones come at no fixed time.
+    await db.ch.command('OPTIMIZE TABLE inferences FINAL');
+    const rows = await db.ch.query<{ n: string }>("SELECT count() AS n FROM inferences WHERE stream = 'retention'");
+    expect(rows).toEqual([{ n: '1' }]);
+  });
+});
+
 describe('re-processed batches are seen once', () => {
   it('inferences: an event re-scored after a model swap shows once, with the version that scored it last', async () => {
     const swapped = (version: string) => ({ ...inference(40, version), stream: 'model-swap' });

@@ -3,7 +3,7 @@
  * (clear signatures), scored in process by the committed default pump model, written with `--simulate --write`,
  * then evaluated from the tables. The stored report has the expected structure, detects those faults event-wise,
  * and equals the in-process report number for number (the SQL tally and the TS tally agree). The simulated period
- * lies more than a year back, so rows stamped with it rather than the scoring time would be dropped by the TTL.
+ * lies more than a year back: its rows are kept like today's (retention counts from storage, clickhouse/0016).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,7 +37,7 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-// A period more than a year ago: its rows must survive the 365-day TTL on insert (scored_at is the wall clock).
+// A period more than a year ago: its rows must survive the 365-day retention (it counts from storage).
 const simulateArgs = [
   '--simulate',
   '--start',

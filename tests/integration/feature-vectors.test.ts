@@ -42,7 +42,7 @@ function inference(eventId: string, features: Record<string, number>): Inference
     key: 'P-1',
     eventId,
     eventTime: T + Number(eventId.slice(1)) * 1000,
-    scoredAt: Date.now(), // the TTL counts from scored_at: a fixed date would expire, dropped on insert
+    scoredAt: T,
     score: 0.5,
     threshold: 1,
     anomaly: false,
