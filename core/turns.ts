@@ -22,9 +22,6 @@ export async function mapByTurns<T, U>(
   perTurn = ITEMS_PER_TURN,
 ): Promise<U[]> {
   const out: U[] = [];
-  for (let i = 0; i < items.length; i++) {
-    if (i > 0 && i % perTurn === 0) await nextTurn();
-    out.push(fn(items[i]!));
-  }
+  for await (const item of byTurns(items, perTurn)) out.push(fn(item));
   return out;
 }

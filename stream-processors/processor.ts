@@ -441,7 +441,7 @@ export class StreamProcessor {
   /** The failure policy for batches: returns when the stream may go on, throws (once reported) when it must stop. */
   #batchFailed(error: unknown, partitions: readonly number[], lifecycles: readonly BatchLifecycle[]): void {
     for (const lifecycle of lifecycles) {
-      if (lifecycle.state !== 'committed' && lifecycle.state !== 'failed') lifecycle.to('failed');
+      if (lifecycle.state !== 'committed') lifecycle.to('failed');
     }
     if (this.#stopping.signal.aborted) return;
     const partition = [...new Set(partitions)].join(',');

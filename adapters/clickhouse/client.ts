@@ -101,14 +101,6 @@ export function columnsOf(rows: readonly Row[]): [string, ...string[]] {
   return [first, ...rest];
 }
 
-/**
- * Inserts of more rows than this are encoded in slices that give the event loop back (core/turns.ts): the client
- * encodes an array of rows to JSON in one synchronous call, and a group write of the stream processor (thousands of
- * ~230-value feature vectors) or a buffered batch of API inference rows (a ~230-key map each) held the event loop
- * for tens of milliseconds, and every event and request waiting behind it with it.
- */
-const SLICED_INSERT_ROWS = ITEMS_PER_TURN;
-
 export interface WrapOptions {
   readonly database: string;
   readonly target: string;
@@ -144,7 +136,10 @@ export function wrapClient(client: ClickHouseClient, options: WrapOptions): Clic
         throw clickhouseError('VIGIL_CLICKHOUSE_BAD_IDENTIFIER', { kind: 'table', name: table });
       if (rows.length === 0) return 0;
       const columns = columnsOf(rows);
-      const values = rows.length > SLICED_INSERT_ROWS ? Readable.from(byTurns(rows)) : (rows as Row[]);
+      // The client encodes an array of rows to JSON in one synchronous call: a group write of the stream processor
+      // (thousands of ~230-value feature vectors) or a buffered batch of API inference rows (a ~230-key map each)
+      // held the event loop for tens of milliseconds. Streamed by turns, the encoding gives the loop back.
+      const values = rows.length > ITEMS_PER_TURN ? Readable.from(byTurns(rows)) : (rows as Row[]);
       await timed('insert', () =>
         client.insert({ table: `${database}.${table}`, values, format: 'JSONEachRow', columns }),
       );

@@ -82,8 +82,11 @@ describe('SinkQueue: durable outputs behind the scoring, in order, grouped, boun
   });
 
   it('never holds an item heavier than the bound once it is the only one left', async () => {
-    const queue = new SinkQueue<number>(async () => {}, 10);
-    await queue.submit(1, 500);
+    const w = heldWriter();
+    const queue = new SinkQueue<number>(w.write, 10);
+    await queue.submit(1, 500); // returns while its write is still held
+    expect(queue.pending).toBe(1);
+    await w.releaseNext();
     await queue.drain();
     expect(queue.pending).toBe(0);
   });
