@@ -91,9 +91,10 @@ describe("the feature engine's readyOnly option", () => {
 /** A ClickHouse that records inserts; `failNext` makes the next insert fail. */
 function recordingClickHouse() {
   const inserts: Row[][] = [];
-  const state = { failNext: false };
+  const state = { failNext: false, duringInsert: undefined as (() => void) | undefined };
   const ch = {
     async insertRows(_table: string, rows: readonly Row[]) {
+      state.duringInsert?.();
       if (state.failNext) {
         state.failNext = false;
         throw new Error('unavailable');
@@ -120,6 +121,20 @@ describe('BufferedInsert', () => {
     await buffer.close();
     expect(inserts.flat()).toEqual(rows(0, 11));
     expect(Math.max(...inserts.map((i) => i.length))).toBe(3);
+  });
+
+  it('writes the rows buffered when it starts, not the ones that keep arriving during its inserts', async () => {
+    const { ch, inserts, state } = recordingClickHouse();
+    const buffer = new BufferedInsert(ch, 't', createLogger('silent'), { flushIntervalMs: 60_000, maxBatch: 2 });
+    buffer.add(rows(0, 3));
+    let next = 3;
+    state.duringInsert = () => buffer.add(rows(next++, 1));
+    await buffer.flush();
+    expect(inserts).toEqual([rows(0, 2), rows(2, 1)]);
+    expect(buffer.pending).toBe(2);
+    state.duringInsert = undefined;
+    await buffer.close();
+    expect(inserts.flat()).toEqual(rows(0, 5));
   });
 
   it('keeps the rows of a failed insert, oldest first, and writes them on the next flush', async () => {
