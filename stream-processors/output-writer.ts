@@ -7,8 +7,9 @@
  */
 import type { Message, Producer } from 'kafkajs';
 import { type AssetTypeRow, assetTypeRow } from '../adapters/clickhouse/asset-types.js';
+import { FeatureSetNames } from '../adapters/clickhouse/feature-set-names.js';
 import type { ClickHouse } from '../adapters/clickhouse/index.js';
-import { alertRow, deadLetterRow, featureRow, featureSetRows, inferenceRow } from '../adapters/clickhouse/rows.js';
+import { alertRow, deadLetterRow, featureRow, inferenceRow } from '../adapters/clickhouse/rows.js';
 import type { Row } from '../adapters/clickhouse/types.js';
 import { toKafkaError } from '../adapters/kafka/kafka-errors.js';
 import type { Alert, DeadLetter, Inference } from '../core/events/types.js';
@@ -74,10 +75,11 @@ export interface OutputWriterOptions {
 
 export class OutputWriter {
   readonly #o: OutputWriterOptions;
-  readonly #writtenFeatureSets = new Set<string>();
+  readonly #featureSetNames: FeatureSetNames;
 
   constructor(options: OutputWriterOptions) {
     this.#o = options;
+    this.#featureSetNames = new FeatureSetNames(options.clickhouse);
   }
 
   async write(outputs: BatchOutputs): Promise<void> {
@@ -91,13 +93,7 @@ export class OutputWriter {
     await ch.insertRows('asset_types', o.assetTypes.map(assetTypeRow));
     await ch.insertRows('dead_letters', o.deadLetters.map(deadLetterRow));
     await ch.insertRows(o.rawTable, o.raw);
-    // The names of a feature set version before its first vectors (readers join them); once per process.
-    const sets = featureSetRows(o.features).filter((s) => !this.#writtenFeatureSets.has(s.id));
-    await ch.insertRows(
-      'feature_sets',
-      sets.map((s) => s.row),
-    );
-    for (const s of sets) this.#writtenFeatureSets.add(s.id);
+    await this.#featureSetNames.ensure(o.features);
     await ch.insertRows(
       'features',
       o.features.map((f) => featureRow(f)),

@@ -128,14 +128,20 @@ export function featureSetRows(features: readonly FeatureRowInput[]): { id: stri
 }
 
 /**
+ * SQL for the name -> value map of the arrays `names` and `values`. ClickHouse evaluates every branch of
+ * `if`/`multiIf`, and mapFromArrays throws on arrays of different sizes (an old row's empty vector, a missing names
+ * row): both arrays are cut to the shorter one (for a written row they are equal).
+ */
+function namedValues(names: string, values: string): string {
+  const n = `least(length(${names}), length(${values}))`;
+  return `mapFromArrays(arraySlice(${names}, 1, ${n}), arraySlice(${values}, 1, ${n}))`;
+}
+
+/**
  * SQL for the name -> value map of a features row `f` joined (LEFT) with its `feature_sets` row `s`
  * (FEATURE_SETS_JOIN). Rows written before vectors existed (migration 0015) carry their map in `f.features`.
- * ClickHouse evaluates both branches of `if`, and mapFromArrays throws on arrays of different sizes (an old row's
- * empty vector, a missing names row): both arrays are cut to the shorter one (for a written row they are equal).
  */
-export const FEATURE_MAP_OF_ROW = `if(empty(f.vector), CAST(f.features, 'Map(String, Float64)'),
-  mapFromArrays(arraySlice(s.names, 1, least(length(s.names), length(f.vector))),
-                arraySlice(f.vector, 1, least(length(s.names), length(f.vector)))))`;
+export const FEATURE_MAP_OF_ROW = `if(empty(f.vector), CAST(f.features, 'Map(String, Float64)'), ${namedValues('s.names', 'f.vector')})`;
 export const FEATURE_SETS_JOIN =
   'LEFT JOIN feature_sets AS s FINAL ON s.feature_set = f.feature_set AND s.feature_set_version = f.feature_set_version';
 
@@ -147,10 +153,10 @@ export interface InferenceProvenance {
 
 /**
  * Where an inference row's feature vector lives. `features-table`: the stream and replay write every vector once,
- * to the features table (same stream, key, event_id and run_id), and leave the inference's map empty; a vector is
+ * to the features table (same stream, key, event_id and run_id), and leave the inference's vector empty; a vector is
  * ~200 Float64 and writing it twice per event (more with shadow models) was most of the processor's insert time.
- * `inline`: in the inference row itself, for writers without a features table row (API scores, evaluation).
- * Readers take the inline map when it is not empty, else the features table's (see FEATURES_OF_INFERENCE).
+ * `inline`: in the inference row itself as values (`vector`, clickhouse/0017), for writers without a features table
+ * row (API scores, evaluation), which write the names first (FeatureSetNames). Readers: FEATURES_OF_INFERENCE.
  */
 export type InferenceVector = 'inline' | 'features-table';
 
@@ -181,19 +187,28 @@ export function inferenceRow(
     request_id: provenance.requestId ?? '',
     run_id: provenance.runId ?? '',
   };
-  if (vector === 'inline') row.features = i.features;
+  // The map's key order is the set's feature order (featureRow), so its values are the vector.
+  if (vector === 'inline') row.vector = Object.values(i.features);
   return row;
 }
 
-/** SQL for an inference's feature vector after `FROM inferences AS i FINAL ${joinFeatures(...)}` (InferenceVector). */
-export const FEATURES_OF_INFERENCE = "if(empty(i.features), fv.feature_map, CAST(i.features, 'Map(String, Float64)'))";
+/**
+ * SQL for an inference's feature vector as a name -> value map, after `FROM inferences AS i FINAL
+ * ${joinFeatures(...)}`: the inline vector, else the inline map of rows written before clickhouse/0017, else the
+ * features table's vector (InferenceVector).
+ */
+export const FEATURES_OF_INFERENCE = `multiIf(notEmpty(i.vector), ${namedValues('si.names', 'i.vector')},
+  notEmpty(i.features), CAST(i.features, 'Map(String, Float64)'), fv.feature_map)`;
 
 /**
- * The LEFT JOIN that finds the features-table vector of `inferences AS i`; `where` narrows the features table
- * (its primary key starts with stream and key) so that the join reads no more than the inferences it serves.
+ * The LEFT JOINs that find the vector of `inferences AS i`: the names of an inline vector, and the features-table
+ * vector; `where` narrows the features table (its primary key starts with stream and key) so that the join reads
+ * no more than the inferences it serves.
  */
 export function joinFeatures(where: string): string {
-  return `LEFT JOIN (
+  return `LEFT JOIN feature_sets AS si FINAL
+      ON si.feature_set = i.feature_set AND si.feature_set_version = i.feature_set_version
+    LEFT JOIN (
       SELECT f.stream AS stream, f.key AS key, f.event_id AS event_id, f.run_id AS run_id,
              f.feature_set_version AS feature_set_version, ${FEATURE_MAP_OF_ROW} AS feature_map
       FROM features AS f FINAL ${FEATURE_SETS_JOIN}

@@ -7,6 +7,7 @@
  *   (optionally `--write` to ClickHouse); `--sweep` replays other alert-policy settings on the same scores.
  */
 import type { Command } from 'commander';
+import { FeatureSetNames } from '../../adapters/clickhouse/feature-set-names.js';
 import { createClickHouse } from '../../adapters/clickhouse/index.js';
 import { alertRow, inferenceRow } from '../../adapters/clickhouse/rows.js';
 import { type AlertPolicyConfig, alertPolicyFromConfig, defineAlertPolicy } from '../../core/alerts/index.js';
@@ -194,6 +195,7 @@ async function simulate(
     ctx.err.write(
       `simulating ${assets.length} assets (${types.join(', ')}) for ${o.days} days from ${new Date(from).toISOString()}, seed ${o.seed}; models: ${models.models.map((m) => `${m.name}@${m.version}`).join(', ')}\n`,
     );
+    const featureSetNames = ch === undefined ? undefined : new FeatureSetNames(ch);
     const started = performance.now();
     const result = await evaluateSimulated({
       stream,
@@ -212,6 +214,7 @@ async function simulate(
         ch === undefined
           ? undefined
           : async (batch) => {
+              await featureSetNames?.ensure(batch.inferences);
               await ch.insertRows(
                 'inferences',
                 batch.inferences.map((i) => inferenceRow(i, { runId: writeRunId })),

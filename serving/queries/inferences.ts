@@ -83,12 +83,15 @@ export interface InferenceTrace {
 
 export async function inferenceTrace(ch: ClickHouse, inferenceId: string): Promise<InferenceTrace | undefined> {
   const rows = await ch.query<Record<string, unknown>>(
-    `SELECT ${COLUMNS}, features FROM inferences FINAL WHERE inference_id = {id:String} LIMIT 1`,
+    `SELECT ${COLUMNS}, features, vector FROM inferences FINAL WHERE inference_id = {id:String} LIMIT 1`,
     { id: inferenceId },
   );
   if (rows[0] === undefined) return undefined;
-  const inference = normalise(rows[0]) as InferenceTrace['inference'];
-  if (Object.keys(inference.features).length === 0) inference.features = await storedVector(ch, inference);
+  const { vector, ...row } = rows[0];
+  const inference = normalise(row) as InferenceTrace['inference'];
+  const values = vector as number[];
+  if (values.length > 0) inference.features = await namedVector(ch, inference, values);
+  else if (Object.keys(inference.features).length === 0) inference.features = await storedVector(ch, inference);
   const events = await ch.query<Record<string, unknown>>(
     `SELECT event_id AS eventId, asset_id AS assetId, asset_type AS assetType,
        toUnixTimestamp64Milli(event_time) AS eventTime, channels, quality
@@ -120,6 +123,17 @@ export async function inferenceTrace(ch: ClickHouse, inferenceId: string): Promi
       : null,
     apiKey,
   };
+}
+
+/** An inline vector (API, evaluation) named by its feature set version's names (rows.ts, InferenceVector). */
+async function namedVector(ch: ClickHouse, i: InferenceView, values: number[]): Promise<Record<string, number>> {
+  const rows = await ch.query<{ names: string[] }>(
+    `SELECT names FROM feature_sets FINAL
+     WHERE feature_set = {set:String} AND feature_set_version = {version:String} LIMIT 1`,
+    { set: i.featureSet, version: i.featureSetVersion },
+  );
+  const names = rows[0]?.names ?? [];
+  return Object.fromEntries(names.slice(0, values.length).map((name, n) => [name, values[n]!]));
 }
 
 /** The vector the stream or a replay stored once in the features table for this inference's event (rows.ts). */

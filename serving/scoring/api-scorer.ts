@@ -6,6 +6,9 @@
  * run_id `api:<requestId>` so that they never replace the stream's own rows for the same event ids; they are
  * written in batches (like the audit rows), so a request does not pay a ClickHouse insert.
  */
+import type { FeatureSetNames } from '../../adapters/clickhouse/feature-set-names.js';
+import type { Row } from '../../adapters/clickhouse/index.js';
+import { inferenceRow } from '../../adapters/clickhouse/rows.js';
 import type { AlertPolicyConfig } from '../../core/alerts/index.js';
 import type { Alert, Inference, SensorReading } from '../../core/events/types.js';
 import type { FeatureDefaults } from '../../core/features/index.js';
@@ -54,7 +57,9 @@ export interface ApiScorerOptions {
   readonly alertPolicy: AlertPolicyConfig;
   readonly models: LoadedModels;
   /** Where inference rows go (batched: serving/buffered-insert.ts); false = buffer full. */
-  readonly inferenceRows: { add(rows: readonly Record<string, unknown>[]): boolean };
+  readonly inferenceRows: { add(rows: readonly Row[]): boolean };
+  /** Writes the names of the rows' inline vectors (once per feature set version) before the rows are queued. */
+  readonly featureSetNames: Pick<FeatureSetNames, 'ensure'>;
 }
 
 export class ApiScorer {
@@ -124,11 +129,21 @@ export class ApiScorer {
       };
     });
     // Traceability before answering: a score whose row cannot be kept is not given out.
-    if (!this.#options.inferenceRows.add(out.inferences.map((inf) => inferenceRow(inf, who.apiKeyId, who.requestId)))) {
-      throw servingError('VIGIL_SERVING_UNAVAILABLE', {
-        feature: 'Scoring',
-        reason: 'inference rows cannot be stored right now (ClickHouse unavailable); retry later',
-      });
+    const unavailable = (cause?: unknown) =>
+      servingError(
+        'VIGIL_SERVING_UNAVAILABLE',
+        {
+          feature: 'Scoring',
+          reason: 'inference rows cannot be stored right now (ClickHouse unavailable); retry later',
+        },
+        cause,
+      );
+    await this.#options.featureSetNames.ensure(out.inferences).catch((error: unknown) => {
+      throw unavailable(error);
+    });
+    const provenance = { apiKeyId: who.apiKeyId, requestId: who.requestId, runId: `api:${who.requestId}` };
+    if (!this.#options.inferenceRows.add(out.inferences.map((inf) => inferenceRow(inf, provenance, 'inline')))) {
+      throw unavailable();
     }
     const scored = rows.filter((r) => r.status === 'scored');
     return {
@@ -145,30 +160,4 @@ export class ApiScorer {
       },
     };
   }
-}
-
-function inferenceRow(inf: Inference, apiKeyId: string, requestId: string) {
-  return {
-    inference_id: inf.inferenceId,
-    stream: inf.stream,
-    key: inf.key,
-    event_id: inf.eventId,
-    event_time: inf.eventTime,
-    scored_at: inf.scoredAt,
-    score: inf.score,
-    threshold: inf.threshold,
-    anomaly: inf.anomaly,
-    model_name: inf.modelName,
-    model_version: inf.modelVersion,
-    model_role: inf.modelRole,
-    feature_set: inf.featureSet,
-    feature_set_version: inf.featureSetVersion,
-    features: inf.features,
-    source_topic: '',
-    source_partition: -1,
-    source_offset: -1,
-    api_key_id: apiKeyId,
-    request_id: requestId,
-    run_id: `api:${requestId}`,
-  };
 }

@@ -1,9 +1,11 @@
 /**
  * Feature vectors as stored (adapters/clickhouse/rows.ts): values in `features.vector`, names once per set version in
- * `feature_sets`, inference rows of the stream referring to them. The shared SQL maps them back for rows written
- * either way (before migration 0015 a features row held a map), in one query, against the real engine.
+ * `feature_sets`, inference rows of the stream referring to them, API and evaluation rows with their vector inline.
+ * The shared SQL maps them back for rows written each way (before migration 0015 a features row held a map, before
+ * 0017 an inline vector was a map), in one query, against the real engine.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FeatureSetNames } from '../../adapters/clickhouse/feature-set-names.js';
 import {
   FEATURE_MAP_OF_ROW,
   FEATURE_SETS_JOIN,
@@ -78,10 +80,13 @@ describe('feature vectors', () => {
         features: { 'temp.w1m.mean': 40 },
       },
     ]);
+    const inline = { 'temp.w1m.mean': 7, 'temp.w1m.std': 0.5, 'vib.w1m.max': 2 };
     await db.ch.insertRows('inferences', [
       inferenceRow(inference('e1', fresh.features), {}, 'features-table'),
       inferenceRow(inference('e2', {}), {}, 'features-table'),
-      inferenceRow(inference('e3', { 'temp.w1m.mean': 7 }), {}, 'inline'),
+      inferenceRow(inference('e3', inline), {}, 'inline'),
+      // An API row as written before clickhouse/0017: the map inline, no vector.
+      { ...inferenceRow(inference('e4', {}), {}, 'features-table'), features: { 'temp.w1m.mean': 9 } },
     ]);
 
     const rows = await db.ch.query<{ event_id: string; features: Record<string, number> }>(
@@ -100,8 +105,25 @@ describe('feature vectors', () => {
     expect(inferences).toEqual([
       { event_id: 'e1', features: fresh.features },
       { event_id: 'e2', features: { 'temp.w1m.mean': 40 } },
-      { event_id: 'e3', features: { 'temp.w1m.mean': 7 } },
+      { event_id: 'e3', features: inline },
+      { event_id: 'e4', features: { 'temp.w1m.mean': 9 } },
     ]);
+    expect(inferenceRow(inference('e3', inline), {}, 'inline').vector).toEqual([7, 0.5, 2]);
+  });
+
+  it('FeatureSetNames writes the names of a set version once per process', async () => {
+    const names = new FeatureSetNames(db.ch);
+    const v9 = { ...vector('e1', { x: 1, y: 2 }), featureSetVersion: 'v9' };
+    const count = async () =>
+      Number(
+        (await db.ch.query<{ n: string }>("SELECT count() AS n FROM feature_sets WHERE feature_set_version = 'v9'"))[0]
+          ?.n,
+      );
+    await names.ensure([v9, { ...v9, eventId: 'e2' }]);
+    await names.ensure([v9]);
+    expect(await count()).toBe(1);
+    await new FeatureSetNames(db.ch).ensure([v9]);
+    expect(await count()).toBe(2);
   });
 
   it('writes the names once per set version, in vector order', () => {

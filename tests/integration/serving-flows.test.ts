@@ -128,12 +128,16 @@ describe('scoring through the API', () => {
     const readings = spikedReadings().slice(0, 60);
     const response = await fx.server.app.inject({
       method: 'POST',
-      url: '/v1/score/batch',
+      url: '/v1/score/batch?features=true',
       headers: auth(fx.keys.viewer),
       payload: { readings },
     });
     const requestId = response.headers['x-request-id'] as string;
-    const rows = response.json().rows as { status: string; scores: { inferenceId: string }[] }[];
+    const rows = response.json().rows as {
+      status: string;
+      scores: { inferenceId: string }[];
+      features: Record<string, number>;
+    }[];
     const ids = rows.flatMap((r) => r.scores.map((s) => s.inferenceId));
     expect(ids.length).toBeGreaterThan(0);
 
@@ -165,7 +169,10 @@ describe('scoring through the API', () => {
       modelVersion: 'zmax-1',
       sourceTopic: '',
     });
-    expect(Object.keys(t.inference.features).length).toBe(pumpFeatureSet().featureNames.length);
+    // The vector is stored as values, named by its feature set version (clickhouse/0017): the same names and values.
+    const tracedRow = rows.find((r) => r.scores.some((s) => s.inferenceId === ids[0]));
+    expect(t.inference.features).toEqual(tracedRow?.features);
+    expect(Object.keys(t.inference.features)).toEqual(pumpFeatureSet().featureNames);
     expect(t.apiKey).toEqual({ id: fx.keyIds.viewer, name: 'test viewer', role: 'viewer' });
   });
 
