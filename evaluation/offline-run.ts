@@ -5,13 +5,15 @@
  * scores in order). Collects the production scores (ScoreTrace) and the alerts; `onBatch` may persist each batch.
  */
 import type { Alert } from '../core/events/types.js';
-import type { PipelineItem, ScoredBatch, ScoringPipeline } from '../core/scoring/index.js';
+import type { PipelineItem, ScoredBatch, ScoringPipeline, StreamDefinition } from '../core/scoring/index.js';
 import { ScoreTrace } from './score-trace.js';
 import type { AlertSpan } from './types.js';
 
 export interface OfflineRunOptions<E> {
   readonly events: Iterable<E>;
   readonly pipeline: ScoringPipeline<E>;
+  /** The pipeline's stream: the trace keeps each score's operating state, for replays of the alert policy. */
+  readonly stream?: Pick<StreamDefinition<E>, 'eventIdOf' | 'operatingStateOf'>;
   /** Events per pipeline call (default 2000). */
   readonly batchSize?: number;
   /** Stamped on inferences as scoredAt (the core has no clock). */
@@ -38,8 +40,12 @@ export async function runOffline<E>(o: OfflineRunOptions<E>): Promise<OfflineRun
   let items: PipelineItem<E>[] = [];
   const flush = async () => {
     const batch = await o.pipeline.process(items, { emit: true, scoredAt: o.scoredAt });
+    const stream = o.stream;
+    const states =
+      stream?.operatingStateOf &&
+      new Map(items.map((item) => [stream.eventIdOf(item.event), stream.operatingStateOf?.(item.event)]));
     for (const i of batch.inferences)
-      if (i.modelRole === 'production') trace.add(i.key, i.eventTime, i.score, i.threshold);
+      if (i.modelRole === 'production') trace.add(i.key, i.eventTime, i.score, i.threshold, states?.get(i.eventId));
     for (const a of batch.alerts) alerts.set(a.alertId, a);
     await o.onBatch?.(batch);
     items = [];

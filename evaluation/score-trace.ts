@@ -7,33 +7,52 @@ import { type AlertPolicyConfig, createAlertPolicy } from '../core/alerts/index.
 import { PointTallier } from './point-tally.js';
 import type { AlertSpan, FaultSpan, PointTally } from './types.js';
 
-/** 12 bytes per score: ONNX scores are float32, so Float32Array loses nothing; a static run has one threshold. */
+/** The operating state of a score whose stream could not tell it. */
+export const UNKNOWN_STATE = -1;
+
+/**
+ * 13 bytes per score: ONNX scores are float32, so Float32Array loses nothing; a static run has one threshold; the
+ * operating state (alert policy hold) fits a byte.
+ */
 class KeyTrace {
   times = new Float64Array(1024);
   scores = new Float32Array(1024);
+  states = new Int8Array(1024);
   length = 0;
 
   constructor(readonly threshold: number) {}
 
-  push(time: number, score: number): void {
+  push(time: number, score: number, state: number): void {
     if (this.length === this.times.length) {
-      const times = new Float64Array(this.times.length * 2);
-      times.set(this.times);
-      this.times = times;
-      const scores = new Float32Array(this.scores.length * 2);
-      scores.set(this.scores);
-      this.scores = scores;
+      this.times = grown(this.times, new Float64Array(this.times.length * 2));
+      this.scores = grown(this.scores, new Float32Array(this.scores.length * 2));
+      this.states = grown(this.states, new Int8Array(this.states.length * 2));
     }
     this.times[this.length] = time;
     this.scores[this.length] = score;
+    this.states[this.length] = state;
     this.length++;
   }
+}
+
+function grown<T extends Float64Array | Float32Array | Int8Array>(old: T, next: T): T {
+  next.set(old);
+  return next;
+}
+
+export interface KeySeries {
+  readonly key: string;
+  readonly threshold: number;
+  readonly times: Float64Array;
+  readonly scores: Float32Array;
+  /** Absent in traces saved before states were kept: every state unknown. */
+  readonly states?: Int8Array;
 }
 
 export class ScoreTrace {
   readonly #keys = new Map<string, KeyTrace>();
 
-  add(key: string, eventTime: number, score: number, threshold: number): void {
+  add(key: string, eventTime: number, score: number, threshold: number, state = UNKNOWN_STATE): void {
     let trace = this.#keys.get(key);
     if (trace === undefined) {
       trace = new KeyTrace(threshold);
@@ -42,7 +61,7 @@ export class ScoreTrace {
     if (threshold !== trace.threshold) {
       throw new Error(`score trace of ${key}: threshold changed from ${trace.threshold} to ${threshold} mid-run`);
     }
-    trace.push(eventTime, score);
+    trace.push(eventTime, score, state);
   }
 
   get keys(): number {
@@ -56,12 +75,13 @@ export class ScoreTrace {
   }
 
   /** A trace rebuilt from `series()` output (a saved trace file). */
-  static fromSeries(series: Iterable<{ key: string; threshold: number; times: Float64Array; scores: Float32Array }>) {
+  static fromSeries(series: Iterable<KeySeries>) {
     const trace = new ScoreTrace();
     for (const s of series) {
       const t = new KeyTrace(s.threshold);
       t.times = Float64Array.from(s.times);
       t.scores = Float32Array.from(s.scores);
+      t.states = s.states ? Int8Array.from(s.states) : new Int8Array(s.times.length).fill(UNKNOWN_STATE);
       t.length = s.times.length;
       trace.#keys.set(s.key, t);
     }
@@ -69,13 +89,14 @@ export class ScoreTrace {
   }
 
   /** Each key's scores in processing order (views, not copies), for diagnostics. */
-  *series(): Generator<{ key: string; threshold: number; times: Float64Array; scores: Float32Array }> {
+  *series(): Generator<Required<KeySeries>> {
     for (const [key, t] of this.#keys) {
       yield {
         key,
         threshold: t.threshold,
         times: t.times.subarray(0, t.length),
         scores: t.scores.subarray(0, t.length),
+        states: t.states.subarray(0, t.length),
       };
     }
   }
@@ -107,6 +128,7 @@ export class ScoreTrace {
           modelName: '',
           modelVersion: '',
           channels: [],
+          operatingState: t.states[i] === UNKNOWN_STATE ? undefined : t.states[i],
         });
         if (alert === undefined) continue;
         if (alert.state === 'closed') {

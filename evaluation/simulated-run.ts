@@ -42,6 +42,7 @@ export async function evaluateSimulated(r: SimulatedEvaluationRequest): Promise<
   const run = await runOffline({
     events: r.events,
     pipeline,
+    stream: r.stream,
     scoredAt: r.scoredAt,
     onBatch: r.onBatch,
     onProgress: r.onProgress,

@@ -12,7 +12,7 @@ import { createMetricsRegistry, type Registry } from '../adapters/metrics.js';
 import { alertPolicyFromConfig } from '../core/alerts/index.js';
 import type { Config } from '../core/config/index.js';
 import type { ModelRegistry } from '../core/model/registry.js';
-import { channelSpecs } from '../core/plant/catalogue.js';
+import { channelSpecs, speedChannel } from '../core/plant/catalogue.js';
 import type { ChannelNamesOf } from '../core/scoring/index.js';
 import { buildApp } from './app.js';
 import { AuditLog } from './audit/audit-log.js';
@@ -71,6 +71,7 @@ export async function createServer(options: CreateServerOptions): Promise<Server
     scorer: new ApiScorer({
       features: config.features,
       channelNamesOf: options.channelNamesOf ?? ((t) => channelSpecs(t)?.map((c) => c.name)),
+      stateChannelOf: (t) => speedChannel(t),
       alertPolicy: alertPolicyFromConfig('sensors.api', config.alerts),
       models,
       inferenceRows,

@@ -12,6 +12,7 @@ import { createClickHouse } from '../../adapters/clickhouse/index.js';
 import { alertRow, inferenceRow } from '../../adapters/clickhouse/rows.js';
 import { type AlertPolicyConfig, alertPolicyFromConfig, defineAlertPolicy } from '../../core/alerts/index.js';
 import type { DeadLetterReason } from '../../core/events/types.js';
+import { speedChannel } from '../../core/plant/catalogue.js';
 import type { GroundTruth } from '../../core/plant/ground-truth.js';
 import { sensorStream } from '../../core/scoring/index.js';
 import { evaluationError } from '../../evaluation/errors.js';
@@ -171,7 +172,7 @@ async function simulate(
   const config = ctx.config();
   const log = ctx.logger().child({ component: 'evaluate' });
   const plant = await loadPlant(config.producers.plantFile);
-  const stream = sensorStream(config.features, catalogueChannels(plant));
+  const stream = sensorStream(config.features, catalogueChannels(plant), (t) => speedChannel(t, plant));
   const assets = fleet(plant, o.assets);
   const types = [...new Set(assets.map((a) => a.type))].sort();
   const warmup = Math.max(...config.features.windowsMs) + config.features.allowedLatenessMs;

@@ -29,6 +29,12 @@ export interface AlertPolicyConfig {
   readonly hysteresis: number;
   /** After a close, no new alert opens for the key before this much event time has passed. */
   readonly cooldownMs: number;
+  /**
+   * After the key's operating state changes (ScoredEvent.operatingState: an asset starts or stops), no new alert
+   * opens for this much event time: a start-up or a coast-down moves every channel at once, and it is normal. Scores
+   * keep counting, so an anomaly that outlasts the hold opens at its end. 0 turns it off.
+   */
+  readonly stateChangeHoldMs: number;
   readonly severityBands: SeverityBands;
   /** How many contributing channels an alert names. */
   readonly topContributors: number;
@@ -45,6 +51,7 @@ const schema = z
     closeAfter: z.number().int().min(1, 'must be >= 1'),
     hysteresis: z.number().min(0, 'must be in [0, 1)').lt(1, 'must be in [0, 1)'),
     cooldownMs: z.number().int().min(0, 'must be >= 0'),
+    stateChangeHoldMs: z.number().int().min(0, 'must be >= 0'),
     severityBands: z.strictObject({
       medium: z.number().min(1, 'must be >= 1'),
       high: z.number(),
@@ -74,6 +81,7 @@ export const DEFAULT_ALERT_POLICY: Omit<AlertPolicyConfig, 'name'> = {
   closeAfter: 5,
   hysteresis: 0.1,
   cooldownMs: 300_000,
+  stateChangeHoldMs: 0,
   severityBands: { medium: 1.1, high: 1.25, critical: 1.5 },
   topContributors: 3,
   normalBandSigmas: 3,

@@ -1,8 +1,9 @@
 /**
  * The alert policy: turns each key's scores (in processing order) into alert records. k-of-n anomalous scores open
- * an alert (or one score past openRatio × threshold), m consecutive scores below the hysteresis level close it, a cool-down in event time follows, severity
- * comes from the score/threshold ratio (and only rises while open: each rise emits an update). Pure: no clock,
- * time is the scored event's time; state per key with JSON snapshot/restore.
+ * an alert (or one score past openRatio × threshold), m consecutive scores below the hysteresis level close it, a
+ * cool-down in event time follows, and none opens for a hold after the key's operating state changes (start, stop).
+ * Severity comes from the score/threshold ratio (and only rises while open: each rise emits an update). Pure: no
+ * clock, time is the scored event's time; state per key with JSON snapshot/restore.
  */
 import type { Alert, AlertContributor, AlertSeverity } from '../events/types.js';
 import type { ChannelStat } from '../features/channel-stats.js';
@@ -22,7 +23,15 @@ export interface ScoredEvent {
   readonly modelVersion: string;
   /** Longest-window summary per channel (channelStatsReader(featureSet).read(vector)). */
   readonly channels: readonly ChannelStat[];
+  /** The key's operating state at this event (e.g. 0 stopped, 1 running), when its stream can tell. */
+  readonly operatingState?: number;
 }
+
+/**
+ * Readings an operating state must hold before it counts as a change: a spike on the channel that tells the state
+ * lasts 1-3 readings and is a fault to report, not a start or a stop.
+ */
+export const STATE_CONFIRM_EVENTS = 5;
 
 interface OpenAlert {
   readonly alertId: string;
@@ -43,6 +52,13 @@ interface KeyAlertState {
   calm: number;
   cooldownUntil: number;
   open: OpenAlert | null;
+  /** Confirmed operating state (undefined until one has held STATE_CONFIRM_EVENTS readings). */
+  operatingState: number | undefined;
+  /** A different state seen lately, and for how many readings in a row. */
+  candidateState: number | undefined;
+  candidateCount: number;
+  /** No alert opens before this event time (stateChangeHoldMs after the last confirmed change). */
+  holdUntil: number;
 }
 
 export const ALERT_STATE_FORMAT = 'vigil.alerts.key-state/1';
@@ -56,6 +72,11 @@ export interface AlertStateSnapshot {
   readonly calm: number;
   readonly cooldownUntil: number;
   readonly open: OpenAlert | null;
+  /** Absent in snapshots written before the state-change hold existed: read as no state known, no hold. */
+  readonly operatingState?: number | null;
+  readonly candidateState?: number | null;
+  readonly candidateCount?: number;
+  readonly holdUntil?: number;
 }
 
 export interface AlertPolicy {
@@ -79,7 +100,31 @@ export function createAlertPolicy(config: AlertPolicyConfig, stream: string): Al
     calm: 0,
     cooldownUntil: Number.NEGATIVE_INFINITY,
     open: null,
+    operatingState: undefined,
+    candidateState: undefined,
+    candidateCount: 0,
+    holdUntil: Number.NEGATIVE_INFINITY,
   });
+
+  /** Follows the key's operating state; a confirmed change starts the hold. */
+  const trackState = (state: KeyAlertState, event: ScoredEvent) => {
+    const seen = event.operatingState;
+    if (seen === undefined || config.stateChangeHoldMs === 0) return;
+    // The first state a key shows is where it is, not a change.
+    if (state.operatingState === undefined) state.operatingState = seen;
+    if (seen === state.operatingState) {
+      state.candidateState = undefined;
+      state.candidateCount = 0;
+      return;
+    }
+    state.candidateCount = seen === state.candidateState ? state.candidateCount + 1 : 1;
+    state.candidateState = seen;
+    if (state.candidateCount < STATE_CONFIRM_EVENTS) return;
+    state.holdUntil = event.eventTime + config.stateChangeHoldMs;
+    state.operatingState = seen;
+    state.candidateState = undefined;
+    state.candidateCount = 0;
+  };
 
   const record = (key: string, open: OpenAlert, event: ScoredEvent, closed: boolean): Alert => ({
     alertId: open.alertId,
@@ -118,8 +163,12 @@ export function createAlertPolicy(config: AlertPolicyConfig, stream: string): Al
       state.cursor = (state.cursor + 1) % config.n;
 
       if (state.phase === 'cooling' && event.eventTime >= state.cooldownUntil) apply(state, 'cooldownOver');
+      trackState(state, event);
 
-      if (state.phase === 'idle') {
+      // Held: after a start or a stop, and while a new state is being confirmed (its first readings move every
+      // channel most; a speed-channel spike of 1-3 readings is held too, the price of not alerting on a stop).
+      const held = event.eventTime < state.holdUntil || state.candidateCount > 0;
+      if (state.phase === 'idle' && !held) {
         const gross = config.openRatio > 0 && scoreRatio(event.score, event.threshold) >= config.openRatio;
         if (state.anomalous < config.k && !gross) return undefined;
         apply(state, 'kOfNAnomalous');
@@ -174,6 +223,10 @@ export function createAlertPolicy(config: AlertPolicyConfig, stream: string): Al
         // -Infinity is not JSON: "no cool-down" is stored as the smallest safe integer.
         cooldownUntil: Number.isFinite(s.cooldownUntil) ? s.cooldownUntil : Number.MIN_SAFE_INTEGER,
         open: s.open === null ? null : structuredClone(s.open),
+        operatingState: s.operatingState ?? null,
+        candidateState: s.candidateState ?? null,
+        candidateCount: s.candidateCount,
+        holdUntil: Number.isFinite(s.holdUntil) ? s.holdUntil : Number.MIN_SAFE_INTEGER,
       };
     },
 
@@ -201,6 +254,13 @@ export function createAlertPolicy(config: AlertPolicyConfig, stream: string): Al
         cooldownUntil:
           snapshot.cooldownUntil === Number.MIN_SAFE_INTEGER ? Number.NEGATIVE_INFINITY : snapshot.cooldownUntil,
         open: snapshot.open === null ? null : structuredClone(snapshot.open),
+        operatingState: snapshot.operatingState ?? undefined,
+        candidateState: snapshot.candidateState ?? undefined,
+        candidateCount: snapshot.candidateCount ?? 0,
+        holdUntil:
+          snapshot.holdUntil === undefined || snapshot.holdUntil === Number.MIN_SAFE_INTEGER
+            ? Number.NEGATIVE_INFINITY
+            : snapshot.holdUntil,
       });
     },
 

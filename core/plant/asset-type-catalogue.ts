@@ -5,7 +5,7 @@
  * readings are judged by their own history (the feature windows), not by limits nobody has declared.
  */
 import type { ChannelSpec } from '../events/validate.js';
-import { channelSpecs } from './catalogue.js';
+import { channelSpecs, speedChannel } from './catalogue.js';
 import type { Plant } from './schema.js';
 
 export class AssetTypeCatalogue {
@@ -22,6 +22,11 @@ export class AssetTypeCatalogue {
 
   channelNames(assetType: string): string[] | undefined {
     return this.specs(assetType)?.map((c) => c.name);
+  }
+
+  /** The plant type's speed channel (registered types declare no roles: none). */
+  speedChannel(assetType: string): ChannelSpec | undefined {
+    return speedChannel(assetType, this.#plant);
   }
 
   /** Registers a type by its channel names (sorted, deduplicated); false when the type is already known. */

@@ -41,6 +41,17 @@ export function channelSpecs(assetType: string, plant: Plant = defaultPlant()): 
   return byType.get(assetType);
 }
 
+/**
+ * The channel that tells whether an asset of this type runs: its `speed` role channel, with its physical range
+ * (the alert policy holds alerts back after a start or a stop: core/scoring StateChannelOf). Undefined for a type
+ * without one or unknown to the plant.
+ */
+export function speedChannel(assetType: string, plant: Plant = defaultPlant()): ChannelSpec | undefined {
+  const type = plant.assetTypes[assetType];
+  const speed = type?.channels.find((c) => c.role === 'speed');
+  return speed && channelSpecs(assetType, plant)?.find((c) => c.name === speed.name);
+}
+
 /** Every asset type the plant knows. */
 export function assetTypes(plant: Plant = defaultPlant()): string[] {
   return Object.keys(plant.assetTypes);

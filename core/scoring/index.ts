@@ -13,6 +13,7 @@ export {
   type ChannelNamesOf,
   type OrderStreamDefaults,
   orderStream,
+  type StateChannelOf,
   type StreamDefinition,
   type StreamName,
   sensorStream,

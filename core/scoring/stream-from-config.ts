@@ -30,7 +30,11 @@ export function streamScoringFromConfig(
   const allowedLatenessMs = features.allowedLatenessMs;
   if (name === 'sensors') {
     const scoring: StreamScoring<SensorReading> = {
-      definition: sensorStream(features, (t) => assetTypes.channelNames(t)),
+      definition: sensorStream(
+        features,
+        (t) => assetTypes.channelNames(t),
+        (t) => assetTypes.speedChannel(t),
+      ),
       alertPolicy,
       retentionMs: Math.max(...features.windowsMs) + allowedLatenessMs,
       allowedLatenessMs,

@@ -12,7 +12,13 @@ import { inferenceRow } from '../../adapters/clickhouse/rows.js';
 import type { AlertPolicyConfig } from '../../core/alerts/index.js';
 import type { Alert, Inference, SensorReading } from '../../core/events/types.js';
 import type { FeatureDefaults } from '../../core/features/index.js';
-import { type ChannelNamesOf, ScoringPipeline, type StreamDefinition, sensorStream } from '../../core/scoring/index.js';
+import {
+  type ChannelNamesOf,
+  ScoringPipeline,
+  type StateChannelOf,
+  type StreamDefinition,
+  sensorStream,
+} from '../../core/scoring/index.js';
 import { servingError } from '../errors.js';
 import type { LoadedModels } from './loaded-models.js';
 
@@ -54,6 +60,8 @@ export interface ScoreResult {
 export interface ApiScorerOptions {
   readonly features: FeatureDefaults;
   readonly channelNamesOf: ChannelNamesOf;
+  /** Each type's speed channel, for the alert policy's hold after a start or a stop (as the stream has it). */
+  readonly stateChannelOf?: StateChannelOf;
   readonly alertPolicy: AlertPolicyConfig;
   readonly models: LoadedModels;
   /** Where inference rows go (batched: serving/buffered-insert.ts); false = buffer full. */
@@ -68,7 +76,7 @@ export class ApiScorer {
 
   constructor(options: ApiScorerOptions) {
     this.#options = options;
-    this.#stream = sensorStream(options.features, options.channelNamesOf);
+    this.#stream = sensorStream(options.features, options.channelNamesOf, options.stateChannelOf);
   }
 
   /** `features`: every row's feature values in the result (default: only scored rows', which their inferences keep). */

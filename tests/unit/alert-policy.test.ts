@@ -53,6 +53,58 @@ describe('alert policy', () => {
     expect(out[7]).toMatchObject({ closedAt: 7_000, openedAt: 1_000, alertId: out[1]!.alertId });
   });
 
+  describe('hold after an operating-state change', () => {
+    /** Scores at 1 s steps with the key's operating state at each. */
+    function feedStates(config: AlertPolicyConfig, steps: readonly [score: number, state: number][]) {
+      const p = createAlertPolicy(config, 'sensors');
+      return steps.map(([score, operatingState], i) =>
+        p.evaluate({ ...scored('k', i * 1_000, score), operatingState }),
+      );
+    }
+    const hold = policy({ k: 2, n: 2, stateChangeHoldMs: 10_000 });
+    const running = (n: number, score = 0): [number, number][] => Array.from({ length: n }, () => [score, 1]);
+    const stopped = (n: number, score = 0): [number, number][] => Array.from({ length: n }, () => [score, 0]);
+    const opened = (out: (Alert | undefined)[]) => out.flatMap((a, i) => (a?.state === 'open' ? [i] : []));
+
+    it('opens nothing for the hold after a confirmed stop; an anomaly that outlasts it opens when it ends', () => {
+      // Running, then stopped from t=10 s (confirmed at the 5th stopped reading, t=14 s): hold until 24 s.
+      const out = feedStates(hold, [...running(10), ...stopped(20, 2)]);
+      expect(opened(out)).toEqual([24]);
+      // The same scores without the hold open at once.
+      expect(opened(feedStates(policy({ k: 2, n: 2 }), [...running(10), ...stopped(20, 2)]))).toEqual([11]);
+    });
+
+    it('does not count the first state a key shows as a change', () => {
+      expect(opened(feedStates(hold, stopped(6, 2)))).toEqual([1]);
+    });
+
+    it('takes a state that lasts fewer than 5 readings for a spike: held while seen, no hold after', () => {
+      // A 3-reading excursion of the speed channel while running (t=10..12 s), anomalous scores from t=10 s.
+      const out = feedStates(hold, [...running(10), ...stopped(3, 2), ...running(3, 2)]);
+      expect(opened(out)).toEqual([13]);
+    });
+
+    it('keeps the hold across a snapshot and restore', () => {
+      const a = createAlertPolicy(hold, 'sensors');
+      const steps = [...running(10), ...stopped(6)];
+      for (const [i, [score, operatingState]] of steps.entries()) {
+        a.evaluate({ ...scored('k', i * 1_000, score), operatingState });
+      }
+      const snapshot = JSON.parse(JSON.stringify(a.snapshot('k'))) as AlertStateSnapshot;
+      const b = createAlertPolicy(hold, 'sensors');
+      b.restore('k', snapshot);
+      const after = (p: typeof a) =>
+        [16, 17, 18, 30, 31].map((t) => p.evaluate({ ...scored('k', t * 1_000, 2), operatingState: 0 })?.state);
+      expect(after(b)).toEqual([undefined, undefined, undefined, 'open', undefined]);
+      // A snapshot written before the hold existed restores with no state known and no hold.
+      const { operatingState: _s, candidateState: _c, candidateCount: _n, holdUntil: _h, ...old } = snapshot;
+      const c = createAlertPolicy(hold, 'sensors');
+      c.restore('k', old);
+      expect(c.evaluate({ ...scored('k', 16_000, 2), operatingState: 0 })).toBeUndefined();
+      expect(c.evaluate({ ...scored('k', 17_000, 2), operatingState: 0 })?.state).toBe('open');
+    });
+  });
+
   it('waits for the cool-down (event time) before opening again for the same key', () => {
     const config = policy({ cooldownMs: 5_000 });
     // open at 1s, close at 3s, anomalous again from 4s: cool-down until 8s.

@@ -33,7 +33,15 @@ describe('alert-policy sweep', () => {
       [10, 20],
     ]);
     expect(policies.every((p) => p.cooldownMs === BASE.cooldownMs && p.closeAfter === BASE.closeAfter)).toBe(true);
-    expect(describePolicy(policies[0]!)).toBe('k=3 n=5 openRatio=0 closeAfter=5 hysteresis=0.1 cooldown=5m');
+    expect(describePolicy(policies[0]!)).toBe(
+      'k=3 n=5 openRatio=0 closeAfter=5 hysteresis=0.1 cooldown=5m stateHold=0m',
+    );
+  });
+
+  it('sweeps the hold after a state change as a duration', () => {
+    const policies = policiesOf(BASE, parseSweep('stateHold=0,5m,90s'));
+    expect(policies.map((p) => p.stateChangeHoldMs)).toEqual([0, 300_000, 90_000]);
+    expect(() => parseSweep('stateHold=soon')).toThrow('stateHold value "soon" must look like 0, 30s, 5m, 1h');
   });
 });
 

@@ -1,9 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ALERT_POLICY } from '../../core/alerts/index.js';
+import { type AlertPolicyConfig, DEFAULT_ALERT_POLICY } from '../../core/alerts/index.js';
 import type { SensorReading } from '../../core/events/types.js';
-import { channelSpecs, defaultPlant } from '../../core/plant/catalogue.js';
-import type { GroundTruth } from '../../core/plant/ground-truth.js';
+import { channelSpecs, defaultPlant, speedChannel } from '../../core/plant/catalogue.js';
 import { type BatchScorer, ScoringPipeline, sensorStream, staticModels } from '../../core/scoring/index.js';
 import { runOffline } from '../../evaluation/offline-run.js';
 import { PointTallier } from '../../evaluation/point-tally.js';
@@ -77,15 +76,17 @@ describe('ScoreTrace', () => {
     expect(() => trace.add('A', 2, 0.5, 2)).toThrow(/threshold changed/);
   });
 
-  it('replays the same alerts the pipeline opened and closed', async () => {
+  /** A simulated run of `type` assets through the pipeline with a stand-in model, `policy` and the stream's states. */
+  async function scoredRun(type: string, start: number, minutes: number, policy: AlertPolicyConfig) {
     const stream = sensorStream(
       { windowsMs: [60_000, 300_000], allowedLatenessMs: 30_000, warmupSpanFraction: 0.5, warmupMinEvents: 0 },
       (t) => channelSpecs(t)?.map((c) => c.name),
+      (t) => speedChannel(t),
     );
     // A stand-in model: the largest |z-score| feature, so faults the simulator injects raise it.
     const zScorer: BatchScorer = {
       async scoreBatch(rows, n) {
-        const names = stream.featureSet('pump')!.featureNames;
+        const names = stream.featureSet(type)!.featureNames;
         const z = names.flatMap((name, i) => (name.endsWith('.zscore') ? [i] : []));
         const width = rows.length / n;
         const out = new Float32Array(n);
@@ -101,31 +102,41 @@ describe('ScoreTrace', () => {
       featureSetHash: '',
       scorer: zScorer,
     };
-    const policy = { ...DEFAULT_ALERT_POLICY, name: 'test', cooldownMs: 30_000 };
-    const start = Date.UTC(2026, 0, 5, 8);
-    const truth: GroundTruth[] = [];
-    const plant = { ...defaultPlant(), assets: defaultPlant().assets.filter((a) => a.type === 'pump') };
-    const sim = new PlantSimulator(plant, {
-      seed: 3,
-      start,
-      end: start + 90 * MIN,
-      assets: 2,
-      onTruth: (t) => truth.push(t),
-    });
+    const plant = { ...defaultPlant(), assets: defaultPlant().assets.filter((a) => a.type === type) };
+    const sim = new PlantSimulator(plant, { seed: 3, start, end: start + minutes * MIN, assets: 2 });
     const events: SensorReading[] = [];
     for (let r = sim.next(); r !== null; r = sim.next()) events.push(r);
     const run = await runOffline({
       events,
-      pipeline: new ScoringPipeline(stream, staticModels({ pump: [model] }), policy),
+      pipeline: new ScoringPipeline(stream, staticModels({ [type]: [model] }), policy),
+      stream,
       batchSize: 333,
       scoredAt: 0,
     });
     expect(run.events).toBe(events.length);
+    return run;
+  }
+  const sort = (a: { key: string; openedAt: number }[]) =>
+    [...a].sort((x, y) => x.key.localeCompare(y.key) || x.openedAt - y.openedAt);
+
+  it('replays the same alerts the pipeline opened and closed', async () => {
+    const policy = { ...DEFAULT_ALERT_POLICY, name: 'test', cooldownMs: 30_000 };
+    const run = await scoredRun('pump', Date.UTC(2026, 0, 5, 8), 90, policy);
     expect(run.alerts.length).toBeGreaterThan(0);
-    const sort = (a: { key: string; openedAt: number }[]) =>
-      [...a].sort((x, y) => x.key.localeCompare(y.key) || x.openedAt - y.openedAt);
     expect(sort(run.trace.replayAlerts(policy))).toEqual(sort(run.alerts));
     // Another policy gives other alerts from the same scores: fewer with a stricter k.
     expect(run.trace.replayAlerts({ ...policy, k: 5, n: 5 }).length).toBeLessThanOrEqual(run.alerts.length);
+  });
+
+  it('keeps the operating states, so a replay holds alerts after a start-up as the pipeline did', async () => {
+    // Motors of the assembly line start with the shift (Monday 06:00 plus a stagger of up to 10 min).
+    const held = { ...DEFAULT_ALERT_POLICY, name: 'test', cooldownMs: 30_000, stateChangeHoldMs: 5 * MIN };
+    const run = await scoredRun('motor', Date.UTC(2026, 0, 5, 5, 40), 60, held);
+    expect(sort(run.trace.replayAlerts(held))).toEqual(sort(run.alerts));
+    const states = [...run.trace.series()].map((s) => new Set(s.states));
+    expect(states.every((s) => s.has(0) && s.has(1))).toBe(true);
+    // Without the hold, the start-ups open alerts the hold kept back.
+    const unheld = run.trace.replayAlerts({ ...held, stateChangeHoldMs: 0 });
+    expect(unheld.length).toBeGreaterThan(run.alerts.length);
   });
 });

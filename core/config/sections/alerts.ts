@@ -60,6 +60,12 @@ export const alerts = section(
       doc: 'Event time after a close during which no new alert opens for the same key.',
       schema: durationMs,
     }),
+    stateChangeHoldMs: option({
+      env: 'VIGIL_ALERT_STATE_HOLD',
+      default: '0',
+      doc: 'After an asset starts or stops (its speed channel crosses 10 % of its range for 5 readings), no alert opens for this much event time; an anomaly that outlasts it opens then. 0 turns it off.',
+      schema: durationMs,
+    }),
     severityBands: option({
       env: 'VIGIL_ALERT_SEVERITY_BANDS',
       default: '1.1,1.25,1.5',
