@@ -12,8 +12,8 @@ import type { AlertSpan } from './types.js';
 export interface OfflineRunOptions<E> {
   readonly events: Iterable<E>;
   readonly pipeline: ScoringPipeline<E>;
-  /** The pipeline's stream: the trace keeps each score's operating state, for replays of the alert policy. */
-  readonly stream?: Pick<StreamDefinition<E>, 'eventIdOf' | 'operatingStateOf'>;
+  /** The pipeline's stream: the trace keeps each score's speed, for replays of the alert policy's hold. */
+  readonly stream?: Pick<StreamDefinition<E>, 'eventIdOf' | 'speedOf'>;
   /** Events per pipeline call (default 2000). */
   readonly batchSize?: number;
   /** Stamped on inferences as scoredAt (the core has no clock). */
@@ -41,11 +41,10 @@ export async function runOffline<E>(o: OfflineRunOptions<E>): Promise<OfflineRun
   const flush = async () => {
     const batch = await o.pipeline.process(items, { emit: true, scoredAt: o.scoredAt });
     const stream = o.stream;
-    const states =
-      stream?.operatingStateOf &&
-      new Map(items.map((item) => [stream.eventIdOf(item.event), stream.operatingStateOf?.(item.event)]));
+    const speeds =
+      stream?.speedOf && new Map(items.map((item) => [stream.eventIdOf(item.event), stream.speedOf?.(item.event)]));
     for (const i of batch.inferences)
-      if (i.modelRole === 'production') trace.add(i.key, i.eventTime, i.score, i.threshold, states?.get(i.eventId));
+      if (i.modelRole === 'production') trace.add(i.key, i.eventTime, i.score, i.threshold, speeds?.get(i.eventId));
     for (const a of batch.alerts) alerts.set(a.alertId, a);
     await o.onBatch?.(batch);
     items = [];

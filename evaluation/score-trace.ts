@@ -7,35 +7,32 @@ import { type AlertPolicyConfig, createAlertPolicy } from '../core/alerts/index.
 import { PointTallier } from './point-tally.js';
 import type { AlertSpan, FaultSpan, PointTally } from './types.js';
 
-/** The operating state of a score whose stream could not tell it. */
-export const UNKNOWN_STATE = -1;
-
 /**
- * 13 bytes per score: ONNX scores are float32, so Float32Array loses nothing; a static run has one threshold; the
- * operating state (alert policy hold) fits a byte.
+ * 16 bytes per score: ONNX scores are float32, so Float32Array loses nothing; a static run has one threshold; the
+ * speed (share of range, for the alert policy's hold) as float32, NaN when the stream could not tell it.
  */
 class KeyTrace {
   times = new Float64Array(1024);
   scores = new Float32Array(1024);
-  states = new Int8Array(1024);
+  speeds = new Float32Array(1024);
   length = 0;
 
   constructor(readonly threshold: number) {}
 
-  push(time: number, score: number, state: number): void {
+  push(time: number, score: number, speed: number): void {
     if (this.length === this.times.length) {
       this.times = grown(this.times, new Float64Array(this.times.length * 2));
       this.scores = grown(this.scores, new Float32Array(this.scores.length * 2));
-      this.states = grown(this.states, new Int8Array(this.states.length * 2));
+      this.speeds = grown(this.speeds, new Float32Array(this.speeds.length * 2));
     }
     this.times[this.length] = time;
     this.scores[this.length] = score;
-    this.states[this.length] = state;
+    this.speeds[this.length] = speed;
     this.length++;
   }
 }
 
-function grown<T extends Float64Array | Float32Array | Int8Array>(old: T, next: T): T {
+function grown<T extends Float64Array | Float32Array>(old: T, next: T): T {
   next.set(old);
   return next;
 }
@@ -45,14 +42,14 @@ export interface KeySeries {
   readonly threshold: number;
   readonly times: Float64Array;
   readonly scores: Float32Array;
-  /** Absent in traces saved before states were kept: every state unknown. */
-  readonly states?: Int8Array;
+  /** Absent in traces saved before speeds were kept: every speed unknown (NaN). */
+  readonly speeds?: Float32Array;
 }
 
 export class ScoreTrace {
   readonly #keys = new Map<string, KeyTrace>();
 
-  add(key: string, eventTime: number, score: number, threshold: number, state = UNKNOWN_STATE): void {
+  add(key: string, eventTime: number, score: number, threshold: number, speed = Number.NaN): void {
     let trace = this.#keys.get(key);
     if (trace === undefined) {
       trace = new KeyTrace(threshold);
@@ -61,7 +58,7 @@ export class ScoreTrace {
     if (threshold !== trace.threshold) {
       throw new Error(`score trace of ${key}: threshold changed from ${trace.threshold} to ${threshold} mid-run`);
     }
-    trace.push(eventTime, score, state);
+    trace.push(eventTime, score, speed);
   }
 
   get keys(): number {
@@ -81,7 +78,7 @@ export class ScoreTrace {
       const t = new KeyTrace(s.threshold);
       t.times = Float64Array.from(s.times);
       t.scores = Float32Array.from(s.scores);
-      t.states = s.states ? Int8Array.from(s.states) : new Int8Array(s.times.length).fill(UNKNOWN_STATE);
+      t.speeds = s.speeds ? Float32Array.from(s.speeds) : new Float32Array(s.times.length).fill(Number.NaN);
       t.length = s.times.length;
       trace.#keys.set(s.key, t);
     }
@@ -96,7 +93,7 @@ export class ScoreTrace {
         threshold: t.threshold,
         times: t.times.subarray(0, t.length),
         scores: t.scores.subarray(0, t.length),
-        states: t.states.subarray(0, t.length),
+        speeds: t.speeds.subarray(0, t.length),
       };
     }
   }
@@ -128,7 +125,7 @@ export class ScoreTrace {
           modelName: '',
           modelVersion: '',
           channels: [],
-          operatingState: t.states[i] === UNKNOWN_STATE ? undefined : t.states[i],
+          speed: Number.isNaN(t.speeds[i]!) ? undefined : t.speeds[i],
         });
         if (alert === undefined) continue;
         if (alert.state === 'closed') {

@@ -1,7 +1,7 @@
 /**
  * A scored simulated run saved to a file (`vigil evaluate --simulate --save-trace f`) and evaluated again without
  * scoring (`vigil evaluate --trace f [--sweep ...]`): scores per key as base64 typed arrays plus the ground truth
- * and the period, in one JSON document (~13 bytes per score). Tuning the alert policy then costs seconds.
+ * and the period, in one JSON document (~16 bytes per score). Tuning the alert policy then costs seconds.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { evaluationError } from './errors.js';
@@ -27,12 +27,11 @@ interface TraceDocument {
   assets: number;
   source: string;
   faults: FaultSpan[];
-  /** `states`: absent in files saved before operating states were kept (read as unknown). */
-  keys: { key: string; threshold: number; times: string; scores: string; states?: string }[];
+  /** `speeds`: absent in files saved before speeds were kept (read as unknown). */
+  keys: { key: string; threshold: number; times: string; scores: string; speeds?: string }[];
 }
 
-const b64 = (a: Float64Array | Float32Array | Int8Array) =>
-  Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+const b64 = (a: Float64Array | Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 
 export async function saveRun(path: string, run: SavedRun): Promise<void> {
   const doc: TraceDocument = {
@@ -47,7 +46,7 @@ export async function saveRun(path: string, run: SavedRun): Promise<void> {
       threshold: s.threshold,
       times: b64(s.times),
       scores: b64(s.scores),
-      states: b64(s.states),
+      speeds: b64(s.speeds),
     })),
   };
   await writeFile(path, JSON.stringify(doc));
@@ -76,7 +75,7 @@ export async function loadRun(path: string): Promise<SavedRun> {
       threshold: k.threshold,
       times: typed(k.times, (b) => new Float64Array(b)),
       scores: typed(k.scores, (b) => new Float32Array(b)),
-      ...(k.states === undefined ? {} : { states: typed(k.states, (b) => new Int8Array(b)) }),
+      ...(k.speeds === undefined ? {} : { speeds: typed(k.speeds, (b) => new Float32Array(b)) }),
     })),
   );
   return { trace, faults: doc.faults, from: doc.from, to: doc.to, assets: doc.assets, source: doc.source };

@@ -71,7 +71,7 @@ export async function createServer(options: CreateServerOptions): Promise<Server
     scorer: new ApiScorer({
       features: config.features,
       channelNamesOf: options.channelNamesOf ?? ((t) => channelSpecs(t)?.map((c) => c.name)),
-      stateChannelOf: (t) => speedChannel(t),
+      speedChannelOf: (t) => speedChannel(t),
       alertPolicy: alertPolicyFromConfig('sensors.api', config.alerts),
       models,
       inferenceRows,

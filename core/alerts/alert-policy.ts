@@ -23,15 +23,33 @@ export interface ScoredEvent {
   readonly modelVersion: string;
   /** Longest-window summary per channel (channelStatsReader(featureSet).read(vector)). */
   readonly channels: readonly ChannelStat[];
-  /** The key's operating state at this event (e.g. 0 stopped, 1 running), when its stream can tell. */
-  readonly operatingState?: number;
+  /**
+   * The key's speed as a share of its speed channel's range (0 standing still .. 1 full scale), when its stream can
+   * tell: the policy derives the operating state from it (OperatingState).
+   */
+  readonly speed?: number;
 }
 
+/** Operating states, from speed: standing still, running, changing speed (a start-up ramp or a coast-down). */
+export const OperatingState = { stopped: 0, running: 1, changing: 2 } as const;
+/** Running above this share of the speed channel's range. */
+export const RUNNING_SPEED_SHARE = 0.1;
+/** Changing speed faster than this share of the range per second (steady running moves ~0.1 %/s of noise). */
+export const CHANGING_SPEED_SHARE_PER_SECOND = 0.005;
 /**
- * Readings an operating state must hold before it counts as a change: a spike on the channel that tells the state
- * lasts 1-3 readings and is a fault to report, not a start or a stop.
+ * Readings a new operating state must hold before it counts as a change: a spike on the speed channel lasts 1-3
+ * readings and is a fault to report, not a start or a stop.
  */
 export const STATE_CONFIRM_EVENTS = 5;
+
+function operatingStateAt(speed: number, previous: number | undefined, elapsedMs: number): number {
+  if (previous !== undefined && elapsedMs > 0) {
+    if (Math.abs(speed - previous) / (elapsedMs / 1000) > CHANGING_SPEED_SHARE_PER_SECOND) {
+      return OperatingState.changing;
+    }
+  }
+  return speed > RUNNING_SPEED_SHARE ? OperatingState.running : OperatingState.stopped;
+}
 
 interface OpenAlert {
   readonly alertId: string;
@@ -52,7 +70,10 @@ interface KeyAlertState {
   calm: number;
   cooldownUntil: number;
   open: OpenAlert | null;
-  /** Confirmed operating state (undefined until one has held STATE_CONFIRM_EVENTS readings). */
+  /** The previous score's speed and event time (for the rate of change). */
+  lastSpeed: number | undefined;
+  lastSpeedAt: number;
+  /** Confirmed operating state (undefined until the key's first speed). */
   operatingState: number | undefined;
   /** A different state seen lately, and for how many readings in a row. */
   candidateState: number | undefined;
@@ -73,6 +94,8 @@ export interface AlertStateSnapshot {
   readonly cooldownUntil: number;
   readonly open: OpenAlert | null;
   /** Absent in snapshots written before the state-change hold existed: read as no state known, no hold. */
+  readonly lastSpeed?: number | null;
+  readonly lastSpeedAt?: number;
   readonly operatingState?: number | null;
   readonly candidateState?: number | null;
   readonly candidateCount?: number;
@@ -100,6 +123,8 @@ export function createAlertPolicy(config: AlertPolicyConfig, stream: string): Al
     calm: 0,
     cooldownUntil: Number.NEGATIVE_INFINITY,
     open: null,
+    lastSpeed: undefined,
+    lastSpeedAt: 0,
     operatingState: undefined,
     candidateState: undefined,
     candidateCount: 0,
@@ -108,8 +133,11 @@ export function createAlertPolicy(config: AlertPolicyConfig, stream: string): Al
 
   /** Follows the key's operating state; a confirmed change starts the hold. */
   const trackState = (state: KeyAlertState, event: ScoredEvent) => {
-    const seen = event.operatingState;
-    if (seen === undefined || config.stateChangeHoldMs === 0) return;
+    const speed = event.speed;
+    if (speed === undefined || !Number.isFinite(speed) || config.stateChangeHoldMs === 0) return;
+    const seen = operatingStateAt(speed, state.lastSpeed, event.eventTime - state.lastSpeedAt);
+    state.lastSpeed = speed;
+    state.lastSpeedAt = event.eventTime;
     // The first state a key shows is where it is, not a change.
     if (state.operatingState === undefined) state.operatingState = seen;
     if (seen === state.operatingState) {
@@ -223,6 +251,8 @@ export function createAlertPolicy(config: AlertPolicyConfig, stream: string): Al
         // -Infinity is not JSON: "no cool-down" is stored as the smallest safe integer.
         cooldownUntil: Number.isFinite(s.cooldownUntil) ? s.cooldownUntil : Number.MIN_SAFE_INTEGER,
         open: s.open === null ? null : structuredClone(s.open),
+        lastSpeed: s.lastSpeed ?? null,
+        lastSpeedAt: s.lastSpeedAt,
         operatingState: s.operatingState ?? null,
         candidateState: s.candidateState ?? null,
         candidateCount: s.candidateCount,
@@ -254,6 +284,8 @@ export function createAlertPolicy(config: AlertPolicyConfig, stream: string): Al
         cooldownUntil:
           snapshot.cooldownUntil === Number.MIN_SAFE_INTEGER ? Number.NEGATIVE_INFINITY : snapshot.cooldownUntil,
         open: snapshot.open === null ? null : structuredClone(snapshot.open),
+        lastSpeed: snapshot.lastSpeed ?? undefined,
+        lastSpeedAt: snapshot.lastSpeedAt ?? 0,
         operatingState: snapshot.operatingState ?? undefined,
         candidateState: snapshot.candidateState ?? undefined,
         candidateCount: snapshot.candidateCount ?? 0,

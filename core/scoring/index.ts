@@ -13,7 +13,7 @@ export {
   type ChannelNamesOf,
   type OrderStreamDefaults,
   orderStream,
-  type StateChannelOf,
+  type SpeedChannelOf,
   type StreamDefinition,
   type StreamName,
   sensorStream,

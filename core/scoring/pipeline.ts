@@ -270,7 +270,7 @@ export class ScoringPipeline<E> {
             p.vector,
             this.#normalsOf(model, p.set),
           ),
-          operatingState: this.#stream.operatingStateOf?.(p.item.event),
+          speed: this.#stream.speedOf?.(p.item.event),
         });
         if (alert !== undefined && options.emit) {
           out.alerts.push(alert);

@@ -25,8 +25,8 @@ export interface StreamDefinition<E> {
   toFeatureEvent(event: E): FeatureEvent;
   /** The subject's feature set; undefined when the subject is unknown (its events are not scored). */
   featureSet(subject: string): FeatureSet | undefined;
-  /** The key's operating state at this event (0 stopped, 1 running) for the alert policy's hold; undefined: unknown. */
-  operatingStateOf?(event: E): number | undefined;
+  /** The key's speed as a share of its range at this event (alert policy hold, ScoredEvent.speed); undefined: unknown. */
+  speedOf?(event: E): number | undefined;
 }
 
 export interface OrderStreamDefaults extends FeatureDefaults {
@@ -37,23 +37,23 @@ export interface OrderStreamDefaults extends FeatureDefaults {
 export type ChannelNamesOf = (assetType: string) => readonly string[] | undefined;
 
 /** The channel that tells whether an asset of a type runs (its speed), with its physical range; undefined: none. */
-export type StateChannelOf = (assetType: string) => { readonly name: string; min: number; max: number } | undefined;
-
-/** An asset runs while its speed channel is above this share of its range (a coast-down ends near 0). */
-export const RUNNING_SHARE_OF_RANGE = 0.1;
+export type SpeedChannelOf = (assetType: string) => { readonly name: string; min: number; max: number } | undefined;
 
 export function sensorStream(
   defaults: FeatureDefaults,
   channelNamesOf: ChannelNamesOf,
-  stateChannelOf: StateChannelOf = () => undefined,
+  speedChannelOf: SpeedChannelOf = () => undefined,
 ): StreamDefinition<SensorReading> {
   const sets = new Map<string, FeatureSet>();
   return {
-    operatingStateOf(r) {
-      const c = stateChannelOf(r.assetType);
+    speedOf(r) {
+      const c = speedChannelOf(r.assetType);
       const value = c === undefined ? undefined : r.channels[c.name];
-      if (c === undefined || value === undefined || !Number.isFinite(value)) return undefined;
-      return value > c.min + RUNNING_SHARE_OF_RANGE * (c.max - c.min) ? 1 : 0;
+      const range = c === undefined ? 0 : c.max - c.min;
+      if (c === undefined || value === undefined || !Number.isFinite(value) || !(range > 0 && range < Infinity)) {
+        return undefined;
+      }
+      return (value - c.min) / range;
     },
     name: 'sensors',
     keyOf: (r) => r.assetId,

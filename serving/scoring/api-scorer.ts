@@ -15,7 +15,7 @@ import type { FeatureDefaults } from '../../core/features/index.js';
 import {
   type ChannelNamesOf,
   ScoringPipeline,
-  type StateChannelOf,
+  type SpeedChannelOf,
   type StreamDefinition,
   sensorStream,
 } from '../../core/scoring/index.js';
@@ -61,7 +61,7 @@ export interface ApiScorerOptions {
   readonly features: FeatureDefaults;
   readonly channelNamesOf: ChannelNamesOf;
   /** Each type's speed channel, for the alert policy's hold after a start or a stop (as the stream has it). */
-  readonly stateChannelOf?: StateChannelOf;
+  readonly speedChannelOf?: SpeedChannelOf;
   readonly alertPolicy: AlertPolicyConfig;
   readonly models: LoadedModels;
   /** Where inference rows go (batched: serving/buffered-insert.ts); false = buffer full. */
@@ -76,7 +76,7 @@ export class ApiScorer {
 
   constructor(options: ApiScorerOptions) {
     this.#options = options;
-    this.#stream = sensorStream(options.features, options.channelNamesOf, options.stateChannelOf);
+    this.#stream = sensorStream(options.features, options.channelNamesOf, options.speedChannelOf);
   }
 
   /** `features`: every row's feature values in the result (default: only scored rows', which their inferences keep). */

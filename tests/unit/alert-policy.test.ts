@@ -54,54 +54,58 @@ describe('alert policy', () => {
   });
 
   describe('hold after an operating-state change', () => {
-    /** Scores at 1 s steps with the key's operating state at each. */
-    function feedStates(config: AlertPolicyConfig, steps: readonly [score: number, state: number][]) {
+    /** Scores at 1 s steps with the key's speed (share of range) at each. */
+    function feedSpeeds(config: AlertPolicyConfig, steps: readonly [score: number, speed: number][]) {
       const p = createAlertPolicy(config, 'sensors');
-      return steps.map(([score, operatingState], i) =>
-        p.evaluate({ ...scored('k', i * 1_000, score), operatingState }),
-      );
+      return steps.map(([score, speed], i) => p.evaluate({ ...scored('k', i * 1_000, score), speed }));
     }
     const hold = policy({ k: 2, n: 2, stateChangeHoldMs: 10_000 });
-    const running = (n: number, score = 0): [number, number][] => Array.from({ length: n }, () => [score, 1]);
+    const running = (n: number, score = 0): [number, number][] => Array.from({ length: n }, () => [score, 0.8]);
     const stopped = (n: number, score = 0): [number, number][] => Array.from({ length: n }, () => [score, 0]);
     const opened = (out: (Alert | undefined)[]) => out.flatMap((a, i) => (a?.state === 'open' ? [i] : []));
 
-    it('opens nothing for the hold after a confirmed stop; an anomaly that outlasts it opens when it ends', () => {
-      // Running, then stopped from t=10 s (confirmed at the 5th stopped reading, t=14 s): hold until 24 s.
-      const out = feedStates(hold, [...running(10), ...stopped(20, 2)]);
-      expect(opened(out)).toEqual([24]);
+    it('opens nothing while a stop is confirmed nor for the hold after; an anomaly that outlasts it opens then', () => {
+      // Running, then stopped from t=10 s: changing at 10 s, stopped confirmed at its 5th reading (15 s), hold to 25 s.
+      const out = feedSpeeds(hold, [...running(10), ...stopped(20, 2)]);
+      expect(opened(out)).toEqual([25]);
       // The same scores without the hold open at once.
-      expect(opened(feedStates(policy({ k: 2, n: 2 }), [...running(10), ...stopped(20, 2)]))).toEqual([11]);
+      expect(opened(feedSpeeds(policy({ k: 2, n: 2 }), [...running(10), ...stopped(20, 2)]))).toEqual([11]);
+    });
+
+    it('holds from the first reading of a speed change (a coast-down), before the speed is low', () => {
+      // Anomalous from the first reading of the ramp down (t=10 s): held while it changes and for the hold after.
+      const ramp: [number, number][] = [0.7, 0.5, 0.3, 0.15, 0.05, 0.02, 0.01].map((speed) => [2, speed]);
+      const out = feedSpeeds(hold, [...running(10), ...ramp, ...stopped(30, 2)]);
+      expect(opened(out)[0]).toBeGreaterThan(10 + ramp.length + 10);
     });
 
     it('does not count the first state a key shows as a change', () => {
-      expect(opened(feedStates(hold, stopped(6, 2)))).toEqual([1]);
+      expect(opened(feedSpeeds(hold, stopped(6, 2)))).toEqual([1]);
     });
 
-    it('takes a state that lasts fewer than 5 readings for a spike: held while seen, no hold after', () => {
+    it('takes a speed excursion of fewer than 5 readings for a spike: held while seen, no hold after', () => {
       // A 3-reading excursion of the speed channel while running (t=10..12 s), anomalous scores from t=10 s.
-      const out = feedStates(hold, [...running(10), ...stopped(3, 2), ...running(3, 2)]);
-      expect(opened(out)).toEqual([13]);
+      const out = feedSpeeds(hold, [...running(10), ...stopped(3, 2), ...running(3, 2)]);
+      expect(opened(out)).toEqual([14]);
     });
 
     it('keeps the hold across a snapshot and restore', () => {
       const a = createAlertPolicy(hold, 'sensors');
-      const steps = [...running(10), ...stopped(6)];
-      for (const [i, [score, operatingState]] of steps.entries()) {
-        a.evaluate({ ...scored('k', i * 1_000, score), operatingState });
+      for (const [i, [score, speed]] of [...running(10), ...stopped(6)].entries()) {
+        a.evaluate({ ...scored('k', i * 1_000, score), speed });
       }
       const snapshot = JSON.parse(JSON.stringify(a.snapshot('k'))) as AlertStateSnapshot;
       const b = createAlertPolicy(hold, 'sensors');
       b.restore('k', snapshot);
-      const after = (p: typeof a) =>
-        [16, 17, 18, 30, 31].map((t) => p.evaluate({ ...scored('k', t * 1_000, 2), operatingState: 0 })?.state);
-      expect(after(b)).toEqual([undefined, undefined, undefined, 'open', undefined]);
+      const after = [16, 17, 18, 30, 31].map((t) => b.evaluate({ ...scored('k', t * 1_000, 2), speed: 0 })?.state);
+      expect(after).toEqual([undefined, undefined, undefined, 'open', undefined]);
       // A snapshot written before the hold existed restores with no state known and no hold.
-      const { operatingState: _s, candidateState: _c, candidateCount: _n, holdUntil: _h, ...old } = snapshot;
+      const { lastSpeed: _l, lastSpeedAt: _t, operatingState: _s, candidateState: _c, ...rest } = snapshot;
+      const { candidateCount: _n, holdUntil: _h, ...old } = rest;
       const c = createAlertPolicy(hold, 'sensors');
       c.restore('k', old);
-      expect(c.evaluate({ ...scored('k', 16_000, 2), operatingState: 0 })).toBeUndefined();
-      expect(c.evaluate({ ...scored('k', 17_000, 2), operatingState: 0 })?.state).toBe('open');
+      expect(c.evaluate({ ...scored('k', 16_000, 2), speed: 0 })).toBeUndefined();
+      expect(c.evaluate({ ...scored('k', 17_000, 2), speed: 0 })?.state).toBe('open');
     });
   });
 
@@ -188,13 +192,18 @@ describe('alert policy', () => {
   it('gives identical alerts after snapshot -> JSON -> restore at random points', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ key: fc.constantFrom('a', 'b'), score: fc.double({ min: 0, max: 3, noNaN: true }) }), {
-          maxLength: 200,
-        }),
+        fc.array(
+          fc.record({
+            key: fc.constantFrom('a', 'b'),
+            score: fc.double({ min: 0, max: 3, noNaN: true }),
+            speed: fc.constantFrom(0, 0.05, 0.8, 0.81, undefined),
+          }),
+          { maxLength: 200 },
+        ),
         fc.uniqueArray(fc.nat(), { maxLength: 5 }),
         (steps, cutsRaw) => {
-          const config = policy({ k: 2, n: 4, closeAfter: 3, cooldownMs: 3_000 });
-          const events = steps.map((s, i) => scored(s.key, i * 1_000, s.score));
+          const config = policy({ k: 2, n: 4, closeAfter: 3, cooldownMs: 3_000, stateChangeHoldMs: 4_000 });
+          const events = steps.map((s, i) => ({ ...scored(s.key, i * 1_000, s.score), speed: s.speed }));
           const straight = createAlertPolicy(config, 'sensors');
           const expected = events.map((e) => straight.evaluate(e));
           const cuts = new Set(cutsRaw.map((c) => c % Math.max(1, events.length)));

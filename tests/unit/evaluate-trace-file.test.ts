@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ALERT_POLICY } from '../../core/alerts/index.js';
 import { isVigilError } from '../../core/errors.js';
-import { ScoreTrace, UNKNOWN_STATE } from '../../evaluation/score-trace.js';
+import { ScoreTrace } from '../../evaluation/score-trace.js';
 import { loadRun, saveRun } from '../../evaluation/trace-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-trace-test-'));
@@ -15,7 +15,7 @@ describe('saved evaluation traces', () => {
     const trace = new ScoreTrace();
     // Float32-exact scores (the ONNX output type) with a burst that opens and closes an alert on key A.
     const scores = [0.25, 2, 2, 2, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.125];
-    for (const [i, s] of scores.entries()) trace.add('A', 1_000 * i, s, 1, i < 6 ? 1 : 0);
+    for (const [i, s] of scores.entries()) trace.add('A', 1_000 * i, s, 1, i < 6 ? 0.8 : 0);
     trace.add('B', 500, 0.75, 0.5);
     const faults = [{ key: 'A', kind: 'spike', start: 1_000, end: 3_000 }];
     const path = join(dir, 'run.trace');
@@ -28,16 +28,16 @@ describe('saved evaluation traces', () => {
     expect(trace.replayAlerts(policy)).toEqual([{ key: 'A', openedAt: 3_000, closedAt: 8_000 }]);
   });
 
-  it('reads a file saved before operating states were kept as states unknown', async () => {
+  it('reads a file saved before speeds were kept as speeds unknown', async () => {
     const trace = new ScoreTrace();
-    trace.add('A', 0, 2, 1, 1);
+    trace.add('A', 0, 2, 1, 0.8);
     const path = join(dir, 'old.trace');
     await saveRun(path, { trace, faults: [], from: 0, to: 1_000, assets: 1, source: 'test' });
     const doc = JSON.parse(readFileSync(path, 'utf8'));
-    for (const k of doc.keys) delete k.states;
+    for (const k of doc.keys) delete k.speeds;
     writeFileSync(path, JSON.stringify(doc));
     const [series] = [...(await loadRun(path)).trace.series()];
-    expect([...series!.states]).toEqual([UNKNOWN_STATE]);
+    expect([...series!.speeds]).toEqual([Number.NaN]);
     expect([...series!.scores]).toEqual([2]);
   });
 
