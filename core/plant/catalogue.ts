@@ -43,8 +43,8 @@ export function channelSpecs(assetType: string, plant: Plant = defaultPlant()): 
 
 /**
  * The channel that tells whether an asset of this type runs: its `speed` role channel, with its physical range
- * (the alert policy holds alerts back after a start or a stop: core/scoring StateChannelOf). Undefined for a type
- * without one or unknown to the plant.
+ * (the alert policy holds alerts back after a start, a stop or a speed change: core/scoring SpeedChannelOf).
+ * Undefined for a type without one or unknown to the plant.
  */
 export function speedChannel(assetType: string, plant: Plant = defaultPlant()): ChannelSpec | undefined {
   const type = plant.assetTypes[assetType];
