@@ -137,8 +137,8 @@ export function wrapClient(client: ClickHouseClient, options: WrapOptions): Clic
       if (rows.length === 0) return 0;
       const columns = columnsOf(rows);
       // The client encodes an array of rows to JSON in one synchronous call: a group write of the stream processor
-      // (thousands of ~230-value feature vectors) or a buffered batch of API inference rows (a ~230-key map each)
-      // held the event loop for tens of milliseconds. Streamed by turns, the encoding gives the loop back.
+      // (thousands of ~230-value feature vectors) or a buffered batch of API inference rows (a ~230-value vector
+      // each) held the event loop for tens of milliseconds. Streamed by turns, the encoding gives the loop back.
       const values = rows.length > ITEMS_PER_TURN ? Readable.from(byTurns(rows)) : (rows as Row[]);
       await timed('insert', () =>
         client.insert({ table: `${database}.${table}`, values, format: 'JSONEachRow', columns }),

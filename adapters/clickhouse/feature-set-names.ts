@@ -17,7 +17,7 @@ export class FeatureSetNames {
 
   /** Writes the names of the versions among `vectors` not written yet; throws what the insert throws. */
   async ensure(vectors: readonly FeatureRowInput[]): Promise<void> {
-    const sets = featureSetRows(vectors).filter((s) => !this.#written.has(s.id));
+    const sets = featureSetRows(vectors, this.#written);
     if (sets.length === 0) return;
     await this.#ch.insertRows(
       'feature_sets',

@@ -111,12 +111,18 @@ export function featureRow(f: FeatureRowInput, runId = ''): Row {
   };
 }
 
-/** The `feature_sets` rows (names in vector order) of the distinct set versions among `features`, with their ids. */
-export function featureSetRows(features: readonly FeatureRowInput[]): { id: string; row: Row }[] {
+/**
+ * The `feature_sets` rows (names in vector order) of the distinct set versions among `features`, with their ids;
+ * versions whose id is in `known` are skipped (before their names are built: the API asks on every request).
+ */
+export function featureSetRows(
+  features: readonly FeatureRowInput[],
+  known: ReadonlySet<string> = new Set(),
+): { id: string; row: Row }[] {
   const rows = new Map<string, Row>();
   for (const f of features) {
     const id = `${f.featureSet}\u0000${f.featureSetVersion}`;
-    if (!rows.has(id)) {
+    if (!rows.has(id) && !known.has(id)) {
       rows.set(id, {
         feature_set: f.featureSet,
         feature_set_version: f.featureSetVersion,

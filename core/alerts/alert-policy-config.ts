@@ -30,8 +30,8 @@ export interface AlertPolicyConfig {
   /** After a close, no new alert opens for the key before this much event time has passed. */
   readonly cooldownMs: number;
   /**
-   * After the key's operating state changes (ScoredEvent.operatingState: an asset starts or stops), no new alert
-   * opens for this much event time: a start-up or a coast-down moves every channel at once, and it is normal. Scores
+   * After the key's operating state changes (derived from ScoredEvent.speed: an asset starts, stops or changes
+   * speed), no new alert opens for this much event time: a start-up or a coast-down moves every channel at once, and it is normal. Scores
    * keep counting, so an anomaly that outlasts the hold opens at its end. 0 turns it off.
    */
   readonly stateChangeHoldMs: number;

@@ -1,7 +1,8 @@
 /**
  * The alert policy: turns each key's scores (in processing order) into alert records. k-of-n anomalous scores open
  * an alert (or one score past openRatio × threshold), m consecutive scores below the hysteresis level close it, a
- * cool-down in event time follows, and none opens for a hold after the key's operating state changes (start, stop).
+ * cool-down in event time follows, and none opens for a hold after the key's operating state changes (a start, a
+ * stop, a speed change).
  * Severity comes from the score/threshold ratio (and only rises while open: each rise emits an update). Pure: no
  * clock, time is the scored event's time; state per key with JSON snapshot/restore.
  */
@@ -112,6 +113,11 @@ export interface AlertPolicy {
   /** Alerts currently open, by key. */
   openAlerts(): Map<string, string>;
 }
+
+/** -Infinity ("not set") is not JSON: snapshots store it as the smallest safe integer. */
+const timeToJson = (t: number) => (Number.isFinite(t) ? t : Number.MIN_SAFE_INTEGER);
+const timeFromJson = (t: number | undefined) =>
+  t === undefined || t === Number.MIN_SAFE_INTEGER ? Number.NEGATIVE_INFINITY : t;
 
 export function createAlertPolicy(config: AlertPolicyConfig, stream: string): AlertPolicy {
   const states = new Map<string, KeyAlertState>();
@@ -248,15 +254,14 @@ export function createAlertPolicy(config: AlertPolicyConfig, stream: string): Al
         flags: [...s.flags],
         cursor: s.cursor,
         calm: s.calm,
-        // -Infinity is not JSON: "no cool-down" is stored as the smallest safe integer.
-        cooldownUntil: Number.isFinite(s.cooldownUntil) ? s.cooldownUntil : Number.MIN_SAFE_INTEGER,
+        cooldownUntil: timeToJson(s.cooldownUntil),
         open: s.open === null ? null : structuredClone(s.open),
         lastSpeed: s.lastSpeed ?? null,
         lastSpeedAt: s.lastSpeedAt,
         operatingState: s.operatingState ?? null,
         candidateState: s.candidateState ?? null,
         candidateCount: s.candidateCount,
-        holdUntil: Number.isFinite(s.holdUntil) ? s.holdUntil : Number.MIN_SAFE_INTEGER,
+        holdUntil: timeToJson(s.holdUntil),
       };
     },
 
@@ -281,18 +286,14 @@ export function createAlertPolicy(config: AlertPolicyConfig, stream: string): Al
         cursor: snapshot.cursor,
         anomalous: snapshot.flags.reduce((a, b) => a + b, 0),
         calm: snapshot.calm,
-        cooldownUntil:
-          snapshot.cooldownUntil === Number.MIN_SAFE_INTEGER ? Number.NEGATIVE_INFINITY : snapshot.cooldownUntil,
+        cooldownUntil: timeFromJson(snapshot.cooldownUntil),
         open: snapshot.open === null ? null : structuredClone(snapshot.open),
         lastSpeed: snapshot.lastSpeed ?? undefined,
         lastSpeedAt: snapshot.lastSpeedAt ?? 0,
         operatingState: snapshot.operatingState ?? undefined,
         candidateState: snapshot.candidateState ?? undefined,
         candidateCount: snapshot.candidateCount ?? 0,
-        holdUntil:
-          snapshot.holdUntil === undefined || snapshot.holdUntil === Number.MIN_SAFE_INTEGER
-            ? Number.NEGATIVE_INFINITY
-            : snapshot.holdUntil,
+        holdUntil: timeFromJson(snapshot.holdUntil),
       });
     },
 

@@ -45,16 +45,10 @@ export function sensorStream(
   speedChannelOf: SpeedChannelOf = () => undefined,
 ): StreamDefinition<SensorReading> {
   const sets = new Map<string, FeatureSet>();
+  // Asked for every scored reading: each type's speed channel is looked up once (plant types do not change, and
+  // types registered by imports declare none).
+  const speedChannels = new Map<string, ReturnType<SpeedChannelOf>>();
   return {
-    speedOf(r) {
-      const c = speedChannelOf(r.assetType);
-      const value = c === undefined ? undefined : r.channels[c.name];
-      const range = c === undefined ? 0 : c.max - c.min;
-      if (c === undefined || value === undefined || !Number.isFinite(value) || !(range > 0 && range < Infinity)) {
-        return undefined;
-      }
-      return (value - c.min) / range;
-    },
     name: 'sensors',
     keyOf: (r) => r.assetId,
     eventIdOf: (r) => r.eventId,
@@ -71,6 +65,17 @@ export function sensorStream(
         sets.set(subject, set);
       }
       return set;
+    },
+    speedOf(r) {
+      let c = speedChannels.get(r.assetType);
+      if (c === undefined && !speedChannels.has(r.assetType)) {
+        c = speedChannelOf(r.assetType);
+        speedChannels.set(r.assetType, c);
+      }
+      const value = c === undefined ? undefined : r.channels[c.name];
+      if (c === undefined || value === undefined || !Number.isFinite(value)) return undefined;
+      const range = c.max - c.min;
+      return range > 0 && Number.isFinite(range) ? (value - c.min) / range : undefined;
     },
   };
 }

@@ -1,6 +1,6 @@
 /** Reads of the inferences table (FINAL: each inference once), and the full trace of one inference. */
 import type { ClickHouse } from '../../adapters/clickhouse/index.js';
-import { FEATURE_MAP_OF_ROW, FEATURE_SETS_JOIN } from '../../adapters/clickhouse/rows.js';
+import { FEATURES_OF_INFERENCE, joinFeatures } from '../../adapters/clickhouse/rows.js';
 
 export interface InferenceView {
   inferenceId: string;
@@ -83,15 +83,12 @@ export interface InferenceTrace {
 
 export async function inferenceTrace(ch: ClickHouse, inferenceId: string): Promise<InferenceTrace | undefined> {
   const rows = await ch.query<Record<string, unknown>>(
-    `SELECT ${COLUMNS}, features, vector FROM inferences FINAL WHERE inference_id = {id:String} LIMIT 1`,
+    `SELECT ${COLUMNS} FROM inferences FINAL WHERE inference_id = {id:String} LIMIT 1`,
     { id: inferenceId },
   );
   if (rows[0] === undefined) return undefined;
-  const { vector, ...row } = rows[0];
-  const inference = normalise(row) as InferenceTrace['inference'];
-  const values = vector as number[];
-  if (values.length > 0) inference.features = await namedVector(ch, inference, values);
-  else if (Object.keys(inference.features).length === 0) inference.features = await storedVector(ch, inference);
+  const view = normalise(rows[0]);
+  const inference = { ...view, features: await vectorOf(ch, view) };
   const events = await ch.query<Record<string, unknown>>(
     `SELECT event_id AS eventId, asset_id AS assetId, asset_type AS assetType,
        toUnixTimestamp64Milli(event_time) AS eventTime, channels, quality
@@ -125,34 +122,20 @@ export async function inferenceTrace(ch: ClickHouse, inferenceId: string): Promi
   };
 }
 
-/** An inline vector (API, evaluation) named by its feature set version's names (rows.ts, InferenceVector). */
-async function namedVector(ch: ClickHouse, i: InferenceView, values: number[]): Promise<Record<string, number>> {
-  const rows = await ch.query<{ names: string[] }>(
-    `SELECT names FROM feature_sets FINAL
-     WHERE feature_set = {set:String} AND feature_set_version = {version:String} LIMIT 1`,
-    { set: i.featureSet, version: i.featureSetVersion },
-  );
-  const names = rows[0]?.names ?? [];
-  return Object.fromEntries(names.slice(0, values.length).map((name, n) => [name, values[n]!]));
-}
-
-/** The vector the stream or a replay stored once in the features table for this inference's event (rows.ts). */
-async function storedVector(ch: ClickHouse, i: InferenceView): Promise<Record<string, number>> {
-  const rows = await ch.query<{ feature_map: Record<string, number> }>(
-    `SELECT ${FEATURE_MAP_OF_ROW} AS feature_map FROM features AS f FINAL ${FEATURE_SETS_JOIN}
-     WHERE f.stream = {stream:String} AND f.key = {key:String} AND f.feature_set = {set:String}
-       AND f.feature_set_version = {version:String} AND f.run_id = {run:String}
-       AND f.event_time = fromUnixTimestamp64Milli({t:Int64}, 'UTC') AND f.event_id = {e:String}
+/**
+ * The inference's feature vector, named, wherever it lives (inline values, an inline map from before
+ * clickhouse/0017, or the features table's row): the shared SQL of rows.ts, as the drift job reads it. The join
+ * reads only this event's features rows.
+ */
+async function vectorOf(ch: ClickHouse, i: InferenceView): Promise<Record<string, number>> {
+  const rows = await ch.query<{ features: Record<string, number> }>(
+    `SELECT ${FEATURES_OF_INFERENCE} AS features
+     FROM inferences AS i FINAL
+     ${joinFeatures(`f.stream = {stream:String} AND f.key = {key:String} AND f.run_id = {run:String}
+       AND f.event_time = fromUnixTimestamp64Milli({t:Int64}, 'UTC') AND f.event_id = {e:String}`)}
+     WHERE i.inference_id = {id:String}
      LIMIT 1`,
-    {
-      stream: i.stream,
-      key: i.key,
-      set: i.featureSet,
-      version: i.featureSetVersion,
-      run: i.runId,
-      t: i.eventTime,
-      e: i.eventId,
-    },
+    { id: i.inferenceId, stream: i.stream, key: i.key, run: i.runId, t: i.eventTime, e: i.eventId },
   );
-  return rows[0]?.feature_map ?? {};
+  return rows[0]?.features ?? {};
 }
