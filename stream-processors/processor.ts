@@ -189,6 +189,7 @@ export class StreamProcessor {
       this.#generation++;
       this.#partitions.clear();
     });
+    this.#stopOnFinalCrash(this.#consumer, `consuming ${this.#runtime.topic.name}`);
     await this.#connect(async () => {
       await this.#admin!.connect();
       await this.#producer!.connect();
@@ -239,6 +240,7 @@ export class StreamProcessor {
     const codec = createEventCodec('model-event', registry);
     // A group of its own per instance: every processor must see every announcement.
     this.#control = kafka.consumer({ groupId: `${this.#groupId}-control-${randomUUID()}` });
+    this.#stopOnFinalCrash(this.#control, `consuming ${topic}`);
     await this.#connect(async () => {
       await this.#control!.connect();
       await this.#control!.subscribe({ topic, fromBeginning: false });
@@ -259,6 +261,17 @@ export class StreamProcessor {
           this.#log.error({ err: describeError(error) }, 'unreadable model-control message ignored');
         }
       },
+    });
+  }
+
+  /**
+   * kafkajs restarts a consumer after a retriable crash, but leaves it stopped after any other: the processor would
+   * then look alive and consume nothing. It stops instead (the CLI exits non-zero and the supervisor restarts it).
+   */
+  #stopOnFinalCrash(consumer: Consumer, operation: string): void {
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || this.#stopping.signal.aborted) return;
+      this.#reportFatal(toKafkaError(payload.error, { operation, brokers: this.#o.config.kafka.brokers }));
     });
   }
 
@@ -452,12 +465,16 @@ export class StreamProcessor {
       );
       return;
     }
-    if (error !== this.#fatal) {
-      this.#fatal = error;
-      this.#log.fatal({ partition, err: describeError(error) }, 'processor stopping on a non-transient error');
-      this.#o.onFatal?.(error);
-    }
+    this.#reportFatal(error, partition);
     throw error;
+  }
+
+  /** Reports the error the processor must stop on, once. */
+  #reportFatal(error: unknown, partition?: string): void {
+    if (error === this.#fatal) return;
+    this.#fatal = error;
+    this.#log.fatal({ partition, err: describeError(error) }, 'processor stopping on a non-transient error');
+    this.#o.onFatal?.(error);
   }
 
   async #decodeBatch(

@@ -5,7 +5,7 @@
  * partitions through a rebalance give the rows of one instance alone; a non-transient sink failure stops the
  * processor (reported once) and a restart completes the topic without loss.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { clickhouseError } from '../../adapters/clickhouse/errors.js';
 import type { ClickHouse } from '../../adapters/clickhouse/index.js';
 import { createKafkaClient } from '../../adapters/kafka/client.js';
@@ -25,10 +25,12 @@ import { directoryModelSource, type ModelSource } from '../../stream-processors/
 import { StreamProcessor } from '../../stream-processors/processor.js';
 import { openTestClickHouse, type TestClickHouse } from '../helpers/clickhouse.js';
 import { freshKafkaEnv, uniqueName } from '../helpers/kafka.js';
+import { loggerShownOnFailure } from '../helpers/logs.js';
 import { waitCaughtUp } from '../helpers/processor.js';
 import { waitFor } from '../helpers/wait.js';
 
-const logger = createLogger('silent');
+// Each test's records, printed if it fails (a timeout in CI would otherwise leave nothing to read).
+let logger = createLogger('silent');
 const committedModels: ModelSource = directoryModelSource('models', async (dir) => {
   try {
     return (await readCard(dir)).version;
@@ -40,6 +42,9 @@ const committedModels: ModelSource = directoryModelSource('models', async (dir) 
 let db: TestClickHouse;
 beforeAll(async () => {
   db = await openTestClickHouse();
+});
+beforeEach((context) => {
+  logger = loggerShownOnFailure(context);
 });
 afterAll(async () => {
   await db.close();
