@@ -11,12 +11,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
-import { Partitioners } from 'kafkajs';
 import { type AssetTypeRow, loadAssetTypes } from '../adapters/clickhouse/asset-types.js';
 import type { ClickHouse } from '../adapters/clickhouse/index.js';
 import { createKafkaClient } from '../adapters/kafka/client.js';
 import { createEventCodec } from '../adapters/kafka/event-codec.js';
 import { toKafkaError } from '../adapters/kafka/kafka-errors.js';
+import { rememberingKeyPartitioner } from '../adapters/kafka/key-partitioner.js';
 import type { Logger } from '../adapters/logger.js';
 import type { Registry } from '../adapters/metrics.js';
 import { createRegistryClient } from '../adapters/registry/client.js';
@@ -162,7 +162,7 @@ export class StreamProcessor {
     this.#producer = kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: rememberingKeyPartitioner,
       retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 5_000 },
     });
     this.#writer = new OutputWriter({

@@ -174,7 +174,14 @@ export class KafkaPublisher<E> implements EventSink<E> {
     this.#pending -= count;
     this.#o.metrics?.sent.inc({ topic: this.#o.topic }, count);
     this.#o.metrics?.buffered.dec({ topic: this.#o.topic }, count);
-    if (this.#pending < this.#o.maxBuffered) for (const wake of this.#spaceWaiters.splice(0)) wake();
+    if (this.#pending < this.#o.maxBuffered && this.#spaceWaiters.length > 0) {
+      // Woken a turn later: the next batch (sent by #pump right after this) is built and written to the socket by
+      // kafkajs in microtasks, and waking the writer now would put the encoding of more events ahead of them.
+      const waiters = this.#spaceWaiters.splice(0);
+      setImmediate(() => {
+        for (const wake of waiters) wake();
+      });
+    }
     if (this.#pending === 0) for (const waiter of this.#drainWaiters.splice(0)) waiter.resolve();
   }
 

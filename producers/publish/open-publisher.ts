@@ -2,10 +2,10 @@
  * Builds a KafkaPublisher (its `close` flushes, then disconnects the producer) for one of Vigil's event topics from the config: kafkajs idempotent producer, the
  * topic's registered schema id (looked up, never registered: `vigil migrate` registers), and the Avro codec.
  */
-import { Partitioners } from 'kafkajs';
 import { createKafkaClient } from '../../adapters/kafka/client.js';
 import { createEventCodec } from '../../adapters/kafka/event-codec.js';
 import { toKafkaError } from '../../adapters/kafka/kafka-errors.js';
+import { rememberingKeyPartitioner } from '../../adapters/kafka/key-partitioner.js';
 import type { Logger } from '../../adapters/logger.js';
 import type { Registry } from '../../adapters/metrics.js';
 import { createRegistryClient } from '../../adapters/registry/client.js';
@@ -44,7 +44,7 @@ export async function openPublisher<K extends Kind>(
     // The idempotent producer keeps its sequence numbers only while kafkajs itself retries: let it retry
     // retriable errors (a broker restart) for as long as it takes; the bounded buffer then holds the callers back.
     retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 5_000 },
-    createPartitioner: Partitioners.DefaultPartitioner,
+    createPartitioner: rememberingKeyPartitioner,
   });
   try {
     await producer.connect();

@@ -19,7 +19,22 @@ function recordingProducer() {
   return { producer, sends };
 }
 
-function publisher(producer: Producer) {
+/** A producer that, like kafkajs, takes a few microtasks to build and write a request, acknowledged on demand. */
+function slowWritingProducer() {
+  const written: number[] = [];
+  const acks: (() => void)[] = [];
+  const producer = {
+    async send(request: { messages: unknown[] }) {
+      for (let i = 0; i < 20; i++) await null;
+      written.push(request.messages.length);
+      await new Promise<void>((resolve) => acks.push(resolve));
+      return [];
+    },
+  } as unknown as Producer;
+  return { producer, written, acks };
+}
+
+function publisher(producer: Producer, maxBuffered = 10_000) {
   return new KafkaPublisher<number>({
     producer,
     topic: 't',
@@ -28,7 +43,7 @@ function publisher(producer: Producer) {
     keyOf: (n) => String(n % 3),
     timestampOf: (n) => n,
     maxBatch: 100,
-    maxBuffered: 10_000,
+    maxBuffered,
     logger: createLogger('silent'),
   });
 }
@@ -50,5 +65,31 @@ describe('KafkaPublisher', () => {
     await p.close();
     expect(sends).toEqual([100, 100, 100, 50]);
     expect(p.stats).toEqual({ acknowledged: 350, pending: 0 });
+  });
+
+  it('wakes a writer held by a full buffer only once the next batch has been written out', async () => {
+    const { producer, written, acks } = slowWritingProducer();
+    const p = publisher(producer, 300);
+    let wait: Promise<void> | undefined;
+    for (let n = 0; n < 300; n++) {
+      await wait;
+      wait = p.write(n);
+    }
+    // 300 accepted, the first batch written and unacknowledged: the writer waits for space.
+    expect(wait).toBeDefined();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(written).toEqual([100]);
+    acks.shift()!();
+    await wait;
+    // Had the writer been woken first, it would encode its next events ahead of this request.
+    expect(written).toEqual([100, 100]);
+    for (const ack of acks.splice(0)) ack();
+    const closing = p.close();
+    const ackAll = setInterval(() => {
+      for (const ack of acks.splice(0)) ack();
+    }, 1);
+    await closing;
+    clearInterval(ackAll);
+    expect(p.stats).toEqual({ acknowledged: 300, pending: 0 });
   });
 });
