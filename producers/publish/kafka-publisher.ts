@@ -30,7 +30,7 @@ export interface KafkaPublisherOptions<E> {
   readonly timestampOf: (event: E) => number;
   /** Events per sendBatch call (default 1000). */
   readonly maxBatch?: number;
-  /** How long a partial batch may wait for more events, ms (default 10). */
+  /** How long a partial batch may wait for more events, ms (default 5, the Java producer's linger.ms since Kafka 4.0). */
   readonly lingerMs?: number;
   /** Accepted but unacknowledged events beyond which `write` makes the caller wait (default 20 000). */
   readonly maxBuffered?: number;
@@ -65,7 +65,7 @@ export class KafkaPublisher<E> implements EventSink<E> {
   constructor(options: KafkaPublisherOptions<E>) {
     this.#o = {
       maxBatch: 1000,
-      lingerMs: 10,
+      lingerMs: 5,
       maxBuffered: 20_000,
       compression: 'none',
       retry: { ...DEFAULT_RETRY, maxAttempts: 10 },
