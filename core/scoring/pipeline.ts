@@ -18,6 +18,7 @@ import {
   type FeatureEngine,
   type FeatureSet,
 } from '../features/index.js';
+import { featureMap } from './feature-map.js';
 import { inferenceId } from './ids.js';
 import type { ModelSelector, ScoringModel } from './models.js';
 import type { StreamDefinition } from './stream-definition.js';
@@ -306,12 +307,6 @@ export class ScoringPipeline<E> {
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-function featureMap(names: readonly string[], vector: Float64Array): Record<string, number> {
-  const map: Record<string, number> = {};
-  for (let i = 0; i < names.length; i++) map[names[i]!] = vector[i]!;
-  return map;
-}
 
 /** One model call per model over all pending vectors it scores. */
 async function scoreAll<E>(pending: readonly Pending<E>[]): Promise<void> {
