@@ -15,6 +15,7 @@ import { type AssetTypeRow, loadAssetTypes } from '../adapters/clickhouse/asset-
 import type { ClickHouse } from '../adapters/clickhouse/index.js';
 import { createKafkaClient } from '../adapters/kafka/client.js';
 import { createEventCodec } from '../adapters/kafka/event-codec.js';
+import { InferenceEncoder } from '../adapters/kafka/inference-encoder.js';
 import { toKafkaError } from '../adapters/kafka/kafka-errors.js';
 import { rememberingKeyPartitioner } from '../adapters/kafka/key-partitioner.js';
 import type { Logger } from '../adapters/logger.js';
@@ -170,7 +171,9 @@ export class StreamProcessor {
       producer: this.#producer,
       topics: { inferences: topics.inferences, alerts: topics.alerts, deadLetters: topics.deadLetters },
       codecs: {
-        inference: createEventCodec('inference', registry, { schemaId: ids.get(topics.inferences.name)! }),
+        inference: new InferenceEncoder(
+          createEventCodec('inference', registry, { schemaId: ids.get(topics.inferences.name)! }),
+        ),
         alert: createEventCodec('alert', registry, { schemaId: ids.get(topics.alerts.name)! }),
         deadLetter: createEventCodec('dead-letter', registry, { schemaId: ids.get(topics.deadLetters.name)! }),
       },

@@ -16,7 +16,7 @@ import { readCard } from '../../adapters/onnx/index.js';
 import { createRegistryClient } from '../../adapters/registry/client.js';
 import { readSchemaFile } from '../../adapters/registry/schema-files.js';
 import type { Config } from '../../core/config/index.js';
-import type { SensorReading } from '../../core/events/types.js';
+import type { Inference, SensorReading } from '../../core/events/types.js';
 import { assetTypes, defaultPlant } from '../../core/plant/catalogue.js';
 import { topicsFromConfig } from '../../core/topics.js';
 import { PlantSimulator } from '../../producers/plant/plant-simulator.js';
@@ -219,6 +219,48 @@ describe('stream processor', () => {
       topic,
     });
     expect(dead?.n).toBe('0');
+  });
+
+  it('publishes each inference as a record that decodes to its stored row, features included', async () => {
+    const config = await kafkaEnv();
+    const topics = topicsFromConfig(config);
+    // 16 minutes: past the 15-minute window's warm-up, so the committed models score.
+    await publishPlant(config, 16, 61);
+    const group = uniqueName('records');
+    const p = processor(config, db.ch, group);
+    await p.start();
+    await waitCaughtUp(config, group, topics.sensorReadings.name);
+    await p.stop();
+
+    const stored = await rowsOf(
+      `SELECT i.inference_id AS id, i.score AS score, i.model_version AS version, f.vector AS vector, s.names AS names
+         FROM inferences AS i FINAL
+         JOIN features AS f FINAL ON f.event_id = i.event_id AND f.key = i.key
+         JOIN feature_sets AS s FINAL ON s.feature_set = f.feature_set AND s.feature_set_version = f.feature_set_version
+        WHERE i.source_topic = {topic:String}`,
+      { topic: topics.sensorReadings.name },
+    );
+    expect(stored.length).toBeGreaterThan(100);
+    const codec = createEventCodec('inference', createRegistryClient(config));
+    const decoded = new Map<string, Inference>();
+    const consumer = createKafkaClient(config, logger).consumer({ groupId: uniqueName('read-inferences') });
+    await consumer.connect();
+    await consumer.subscribe({ topic: topics.inferences.name, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const record = (await codec.decode(message.value!)) as Inference;
+        decoded.set(record.inferenceId, record);
+      },
+    });
+    await waitFor(async () => decoded.size >= stored.length, { description: 'every inference record read' });
+    await consumer.disconnect();
+    expect(decoded.size).toBe(stored.length);
+    for (const row of stored) {
+      const record = decoded.get(String(row.id))!;
+      expect([record.score, record.modelVersion]).toEqual([Number(row.score), row.version]);
+      expect(Object.keys(record.features)).toEqual(row.names);
+      expect(Object.values(record.features)).toEqual((row.vector as unknown[]).map(Number));
+    }
   });
 
   it('refuses a model whose contract does not match its feature set and scores nothing with it', async () => {
