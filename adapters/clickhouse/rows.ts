@@ -4,6 +4,7 @@
  * them back the same way.
  */
 import type { Alert, DeadLetter, Inference, Order, SensorReading } from '../../core/events/types.js';
+import { namedVectorOf } from '../../core/scoring/feature-map.js';
 import type { Row } from './types.js';
 
 export interface SourceCoordinates {
@@ -106,9 +107,15 @@ export function featureRow(f: FeatureRowInput, runId = ''): Row {
     event_time: f.eventTime,
     feature_set: f.featureSet,
     feature_set_version: f.featureSetVersion,
-    vector: Object.values(f.features),
+    vector: valuesOf(f),
     run_id: runId,
   };
+}
+
+/** A vector's values in order: from the pipeline's vector when it has one (no name -> value map is built). */
+function valuesOf(f: { readonly features: Readonly<Record<string, number>> }): number[] {
+  const named = namedVectorOf(f);
+  return named === undefined ? Object.values(f.features) : Array.from(named.vector);
 }
 
 /**
@@ -126,7 +133,7 @@ export function featureSetRows(
       rows.set(id, {
         feature_set: f.featureSet,
         feature_set_version: f.featureSetVersion,
-        names: Object.keys(f.features),
+        names: namedVectorOf(f)?.names ?? Object.keys(f.features),
       });
     }
   }
@@ -194,7 +201,7 @@ export function inferenceRow(
     run_id: provenance.runId ?? '',
   };
   // The map's key order is the set's feature order (featureRow), so its values are the vector.
-  if (vector === 'inline') row.vector = Object.values(i.features);
+  if (vector === 'inline') row.vector = valuesOf(i);
   return row;
 }
 

@@ -11,6 +11,7 @@
 import avro from 'avsc';
 import type { Inference } from '../../core/events/types.js';
 import { WIRE_HEADER_LENGTH, writeWireHeader } from '../../core/events/wire-format.js';
+import { type NamedVector, namedVectorOf } from '../../core/scoring/feature-map.js';
 import type { AvroCodec } from './avro-codec.js';
 
 const MAP_FIELD = 'features';
@@ -49,25 +50,27 @@ export class InferenceEncoder {
 
   encode(inference: Inference): Buffer {
     const id = this.#codec.schemaId;
-    const features = inference.features as unknown;
+    // A pipeline vector is written as it is; reading `features` would build the name -> value object it avoids.
+    const named = namedVectorOf(inference);
     if (
       id === undefined ||
-      typeof features !== 'object' ||
-      features === null ||
-      Array.isArray(features) ||
+      (named === undefined && !isMap(inference.features)) ||
       !this.#head.isValid(inference) ||
       !this.#tail.isValid(inference)
     ) {
       return this.#codec.encode(inference);
     }
-    const keys = this.#keysOf(inference);
+    const keys = this.#keysOf(inference, named);
     let pos = this.#head.encode(inference, this.#scratch, WIRE_HEADER_LENGTH);
     if (pos < 0 || pos + keys.mapBytes + TAIL_ROOM > this.#scratch.length) {
       this.#scratch = Buffer.allocUnsafe(2 * (this.#scratch.length + keys.mapBytes + TAIL_ROOM));
       pos = this.#head.encode(inference, this.#scratch, WIRE_HEADER_LENGTH);
       if (pos < 0) return this.#codec.encode(inference);
     }
-    pos = this.#writeMap(features as Readonly<Record<string, unknown>>, keys, pos);
+    pos =
+      named !== undefined && named.names === keys.names
+        ? this.#writeVector(named.vector, keys, pos)
+        : this.#writeMap(inference.features, keys, pos);
     const end = pos < 0 ? -1 : this.#tail.encode(inference, this.#scratch, pos);
     if (end < 0) return this.#codec.encode(inference);
     writeWireHeader(this.#scratch, id);
@@ -77,14 +80,29 @@ export class InferenceEncoder {
   }
 
   /** The key bytes of the inference's feature set version (from its first inference's keys). */
-  #keysOf(inference: Inference): KeyBytes {
+  #keysOf(inference: Inference, named: NamedVector | undefined): KeyBytes {
     const set = `${inference.featureSet}\u0000${inference.featureSetVersion}`;
     let keys = this.#keysBySet.get(set);
     if (keys === undefined) {
-      keys = keyBytes(Object.keys(inference.features));
+      keys = keyBytes(named?.names ?? Object.keys(inference.features));
       this.#keysBySet.set(set, keys);
     }
     return keys;
+  }
+
+  /** Writes the map of a pipeline vector whose names are the cached keys (no name -> value object is read). */
+  #writeVector(vector: Float64Array, keys: KeyBytes, at: number): number {
+    const buf = this.#scratch;
+    const { names, encoded } = keys;
+    if (vector.length !== names.length) return -1;
+    let pos = names.length > 0 ? writeCount(buf, at, names.length) : at;
+    for (let i = 0; i < names.length; i++) {
+      const key = encoded[i]!;
+      buf.set(key, pos);
+      pos = buf.writeDoubleLE(vector[i]!, pos + key.length);
+    }
+    buf[pos] = 0;
+    return pos + 1;
   }
 
   /**
@@ -109,6 +127,10 @@ export class InferenceEncoder {
     buf[pos] = 0;
     return pos + 1;
   }
+}
+
+function isMap(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function keyBytes(names: readonly string[]): KeyBytes {

@@ -24,3 +24,41 @@ function compileFeatureMapMaker(names: readonly string[]): (vector: Float64Array
   FeatureMap.prototype = Object.prototype;
   return (vector) => new FeatureMap(vector);
 }
+
+/** A feature vector with the names of its values, in order. */
+export interface NamedVector {
+  readonly names: readonly string[];
+  readonly vector: Float64Array;
+}
+
+const namedVectors = new WeakMap<object, NamedVector>();
+
+/** Gives a holder a lazily named `features` property (see `lazyFeatures`). */
+export type AttachFeatures = <T extends object>(
+  holder: T,
+) => T & { readonly features: Readonly<Record<string, number>> };
+
+/**
+ * For one vector: attaches to each holder (its feature row, its inferences) a `features` property that names the
+ * vector on its first read, one map for all of them. The processor's writers never read it: they take the values
+ * in order from the vector (`namedVectorOf`), so a stream event costs no ~230-key object unless something asks
+ * for one (an API response, an explanation). `vector` must not change afterwards.
+ */
+export function lazyFeatures(names: readonly string[], vector: Float64Array): AttachFeatures {
+  let map: Record<string, number> | undefined;
+  const features = () => {
+    map ??= featureMap(names, vector);
+    return map;
+  };
+  const named: NamedVector = { names, vector };
+  return <T extends object>(holder: T) => {
+    Object.defineProperty(holder, 'features', { get: features, enumerable: true, configurable: true });
+    namedVectors.set(holder, named);
+    return holder as T & { readonly features: Readonly<Record<string, number>> };
+  };
+}
+
+/** The vector behind `holder.features` when `lazyFeatures` attached it. */
+export function namedVectorOf(holder: object): NamedVector | undefined {
+  return namedVectors.get(holder);
+}

@@ -18,7 +18,7 @@ import {
   type FeatureEngine,
   type FeatureSet,
 } from '../features/index.js';
-import { featureMap } from './feature-map.js';
+import { type AttachFeatures, lazyFeatures } from './feature-map.js';
 import { inferenceId } from './ids.js';
 import type { ModelSelector, ScoringModel } from './models.js';
 import type { StreamDefinition } from './stream-definition.js';
@@ -103,7 +103,8 @@ interface Pending<E> {
   readonly key: string;
   readonly eventTime: number;
   readonly vector: Float64Array;
-  readonly features: Readonly<Record<string, number>> | undefined;
+  /** Attaches the vector's lazily named map to the inferences (undefined when outputs are not emitted). */
+  readonly features: AttachFeatures | undefined;
   readonly set: FeatureSet;
   readonly models: readonly ScoringModel[];
   /** One score per model, filled after the model calls. */
@@ -187,17 +188,20 @@ export class ScoringPipeline<E> {
       const set = entry.engine.featureSet;
       const models = result.ready ? this.#models.modelsFor(subject) : [];
       const mapped = options.emit && (options.featureMaps !== 'scored' || models.length > 0);
-      const features = mapped ? featureMap(set.featureNames, result.vector) : undefined;
+      // The scratch vector is overwritten by the next reading: a scored one's is copied (only scored rows are named).
+      const vector = scratch === undefined || models.length === 0 ? result.vector : result.vector.slice();
+      const features = mapped ? lazyFeatures(set.featureNames, vector) : undefined;
       if (features !== undefined) {
-        out.features.push({
-          stream: this.#stream.name,
-          key: featureEvent.key,
-          eventId: featureEvent.eventId,
-          eventTime: featureEvent.eventTime,
-          featureSet: set.name,
-          featureSetVersion: set.version,
-          features,
-        });
+        out.features.push(
+          features({
+            stream: this.#stream.name,
+            key: featureEvent.key,
+            eventId: featureEvent.eventId,
+            eventTime: featureEvent.eventTime,
+            featureSet: set.name,
+            featureSetVersion: set.version,
+          }),
+        );
       }
       if (models.length === 0) {
         out.unscored++;
@@ -207,7 +211,7 @@ export class ScoringPipeline<E> {
         item,
         key: featureEvent.key,
         eventTime: featureEvent.eventTime,
-        vector: scratch === undefined ? result.vector : result.vector.slice(),
+        vector,
         features,
         set,
         models,
@@ -232,7 +236,7 @@ export class ScoringPipeline<E> {
         const threshold =
           production && rules !== undefined ? rules.thresholdFor(subject, p.key, model.threshold) : model.threshold;
         if (options.emit) {
-          out.inferences.push({
+          const inference = {
             inferenceId: inferenceId(
               this.#stream.name,
               this.#stream.eventIdOf(p.item.event),
@@ -253,11 +257,11 @@ export class ScoringPipeline<E> {
             modelRole: model.role,
             featureSet: p.set.name,
             featureSetVersion: p.set.version,
-            features: p.features ?? {},
             sourceTopic: p.item.source.topic,
             sourcePartition: p.item.source.partition,
             sourceOffset: p.item.source.offset,
-          });
+          };
+          out.inferences.push(p.features ? p.features(inference) : { ...inference, features: {} });
         }
         if (!production) continue;
         const alert = this.#alerts.evaluate({

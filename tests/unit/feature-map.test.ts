@@ -1,7 +1,7 @@
 /** featureMap: the same object a key-by-key build gives, for any names, with a plain prototype. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { featureMap } from '../../core/scoring/feature-map.js';
+import { featureMap, lazyFeatures, namedVectorOf } from '../../core/scoring/feature-map.js';
 
 function keyByKey(names: readonly string[], vector: Float64Array): Record<string, number> {
   const map: Record<string, number> = {};
@@ -51,5 +51,22 @@ describe('featureMap', () => {
       { x: 1, y: 2 },
       { x: 3, y: 4 },
     ]);
+  });
+});
+
+describe('lazyFeatures', () => {
+  it('names the vector on first read, one map for every holder, and keeps the vector for writers', () => {
+    const names = ['a', 'b'];
+    const vector = Float64Array.from([1, 2]);
+    const attach = lazyFeatures(names, vector);
+    const row = attach({ key: 'P-1' });
+    const inference = attach({ score: 0.5 });
+    expect(namedVectorOf(row)).toEqual({ names, vector });
+    expect(namedVectorOf({ features: { a: 1 } })).toBeUndefined();
+    expect(row.features).toEqual({ a: 1, b: 2 });
+    expect(inference.features).toBe(row.features);
+    // Enumerable like a data property: serialising or spreading a holder carries its features.
+    expect(JSON.parse(JSON.stringify(row))).toEqual({ key: 'P-1', features: { a: 1, b: 2 } });
+    expect({ ...inference }).toEqual({ score: 0.5, features: { a: 1, b: 2 } });
   });
 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createEventCodec } from '../../adapters/kafka/event-codec.js';
 import { InferenceEncoder } from '../../adapters/kafka/inference-encoder.js';
 import type { Inference } from '../../core/events/types.js';
-import { featureMap } from '../../core/scoring/feature-map.js';
+import { featureMap, lazyFeatures } from '../../core/scoring/feature-map.js';
 
 const codec = createEventCodec(
   'inference',
@@ -63,6 +63,21 @@ describe('InferenceEncoder', () => {
     fc.assert(
       fc.property(fc.array(inference, { minLength: 1, maxLength: 8 }), (inferences) => {
         for (const i of inferences) expect(encoder.encode(i)).toEqual(codec.encode(i));
+      }),
+    );
+  });
+
+  it('writes a pipeline vector (features named lazily) as the codec writes its named map', () => {
+    const encoder = new InferenceEncoder(codec);
+    fc.assert(
+      fc.property(fc.array(inference, { minLength: 1, maxLength: 8 }), (inferences) => {
+        for (const i of inferences) {
+          const { features, ...rest } = i;
+          // The set's own names array, as the pipeline passes it: the encoder recognises it and writes the vector.
+          const names = featureSets.find((f) => f.set === i.featureSet && f.version === i.featureSetVersion)!.names;
+          const lazy = lazyFeatures(names, Float64Array.from(Object.values(features)))(rest);
+          expect(encoder.encode(lazy)).toEqual(codec.encode(i));
+        }
       }),
     );
   });
