@@ -7,6 +7,7 @@
  * An Avro record is its fields' encodings one after the other, so the record is written as the fields before
  * `features` (avsc), the map (here), and the fields after it (avsc). Anything unusual (a value avsc would refuse,
  * keys not of the set version seen before) goes through the codec's own encode, which also words the errors.
+ * The pipeline's inferences bring their vector (core/scoring lazyFeatures): it is written without building the map.
  */
 import avro from 'avsc';
 import type { Inference } from '../../core/events/types.js';
