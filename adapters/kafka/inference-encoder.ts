@@ -1,27 +1,26 @@
 /**
  * The processor's inference records (schemas/inference.avsc) in the Confluent wire format: byte for byte what the
  * codec's avsc type writes, with the feature map written from cached key bytes. A record carries ~230 features
- * whose names are the same for every record of a feature set version; avsc validates and encodes each name again,
- * ~25 µs a record (a throwaway script), paid for every inference the processor publishes.
+ * whose names are the same for every vector of a feature set; avsc validates and encodes each name again, ~25 µs a
+ * record (a throwaway script), paid for every inference the processor publishes.
  *
  * An Avro record is its fields' encodings one after the other, so the record is written as the fields before
- * `features` (avsc), the map (here), and the fields after it (avsc). Anything unusual (a value avsc would refuse,
- * keys not of the set version seen before) goes through the codec's own encode, which also words the errors.
- * The pipeline's inferences bring their vector (core/scoring lazyFeatures): it is written without building the map.
+ * `features` (avsc), the map (here, from the pipeline's vector and its names: core/scoring lazyFeatures, without
+ * building the name -> value object), and the fields after it (avsc). Anything else (an inference with a plain
+ * map, a value avsc would refuse) goes through the codec's own encode, which also words the errors.
  */
 import avro from 'avsc';
 import type { Inference } from '../../core/events/types.js';
 import { WIRE_HEADER_LENGTH, writeWireHeader } from '../../core/events/wire-format.js';
-import { type NamedVector, namedVectorOf } from '../../core/scoring/feature-map.js';
+import { namedVectorOf } from '../../core/scoring/feature-map.js';
 import type { AvroCodec } from './avro-codec.js';
 
 const MAP_FIELD = 'features';
 /** Room kept after the map for the fields that follow it (topic, partition, offset); more goes the codec's way. */
 const TAIL_ROOM = 4096;
 
-/** A set version's feature names as Avro map keys: each one's zig-zag length and UTF-8 bytes. */
+/** A feature set's names as Avro map keys: each one's zig-zag length and UTF-8 bytes. */
 interface KeyBytes {
-  readonly names: readonly string[];
   readonly encoded: readonly Uint8Array[];
   /** Bytes of the map for these keys: count, keys, 8 per value, the end-of-map zero. */
   readonly mapBytes: number;
@@ -31,7 +30,8 @@ export class InferenceEncoder {
   readonly #codec: AvroCodec<Inference>;
   readonly #head: avro.Type;
   readonly #tail: avro.Type;
-  readonly #keysBySet = new Map<string, KeyBytes>();
+  /** By names array: the pipeline passes each feature set's own (frozen) array. */
+  readonly #keys = new WeakMap<readonly string[], KeyBytes>();
   #scratch = Buffer.allocUnsafe(64 * 1024);
 
   constructor(codec: AvroCodec<Inference>) {
@@ -51,28 +51,28 @@ export class InferenceEncoder {
 
   encode(inference: Inference): Buffer {
     const id = this.#codec.schemaId;
-    // A pipeline vector is written as it is; reading `features` would build the name -> value object it avoids.
     const named = namedVectorOf(inference);
     if (
       id === undefined ||
-      (named === undefined && !isMap(inference.features)) ||
+      named === undefined ||
+      named.vector.length !== named.names.length ||
       !this.#head.isValid(inference) ||
       !this.#tail.isValid(inference)
     ) {
       return this.#codec.encode(inference);
     }
-    const keys = this.#keysOf(inference, named);
+    let keys = this.#keys.get(named.names);
+    if (keys === undefined) {
+      keys = keyBytes(named.names);
+      this.#keys.set(named.names, keys);
+    }
     let pos = this.#head.encode(inference, this.#scratch, WIRE_HEADER_LENGTH);
     if (pos < 0 || pos + keys.mapBytes + TAIL_ROOM > this.#scratch.length) {
       this.#scratch = Buffer.allocUnsafe(2 * (this.#scratch.length + keys.mapBytes + TAIL_ROOM));
       pos = this.#head.encode(inference, this.#scratch, WIRE_HEADER_LENGTH);
       if (pos < 0) return this.#codec.encode(inference);
     }
-    pos =
-      named !== undefined && named.names === keys.names
-        ? this.#writeVector(named.vector, keys, pos)
-        : this.#writeMap(inference.features, keys, pos);
-    const end = pos < 0 ? -1 : this.#tail.encode(inference, this.#scratch, pos);
+    const end = this.#tail.encode(inference, this.#scratch, this.#writeMap(named.vector, keys.encoded, pos));
     if (end < 0) return this.#codec.encode(inference);
     writeWireHeader(this.#scratch, id);
     const out = Buffer.allocUnsafe(end);
@@ -80,58 +80,18 @@ export class InferenceEncoder {
     return out;
   }
 
-  /** The key bytes of the inference's feature set version (from its first inference's keys). */
-  #keysOf(inference: Inference, named: NamedVector | undefined): KeyBytes {
-    const set = `${inference.featureSet}\u0000${inference.featureSetVersion}`;
-    let keys = this.#keysBySet.get(set);
-    if (keys === undefined) {
-      keys = keyBytes(named?.names ?? Object.keys(inference.features));
-      this.#keysBySet.set(set, keys);
-    }
-    return keys;
-  }
-
-  /** Writes the map of a pipeline vector whose names are the cached keys (no name -> value object is read). */
-  #writeVector(vector: Float64Array, keys: KeyBytes, at: number): number {
+  /** Writes the map of `vector` under the encoded keys at `at`, as avsc writes a map; returns where it ends. */
+  #writeMap(vector: Float64Array, keys: readonly Uint8Array[], at: number): number {
     const buf = this.#scratch;
-    const { names, encoded } = keys;
-    if (vector.length !== names.length) return -1;
-    let pos = names.length > 0 ? writeCount(buf, at, names.length) : at;
-    for (let i = 0; i < names.length; i++) {
-      const key = encoded[i]!;
+    let pos = keys.length > 0 ? writeCount(buf, at, keys.length) : at;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
       buf.set(key, pos);
       pos = buf.writeDoubleLE(vector[i]!, pos + key.length);
     }
     buf[pos] = 0;
     return pos + 1;
   }
-
-  /**
-   * Writes the map at `at` and returns where it ends, or -1 when `features` does not have exactly the cached keys
-   * in their order with number values. One for-in pass: V8 reads the values from its enum cache, where a lookup by
-   * name searches the object's ~230 property descriptors.
-   */
-  #writeMap(features: Readonly<Record<string, unknown>>, keys: KeyBytes, at: number): number {
-    const buf = this.#scratch;
-    const { names, encoded } = keys;
-    let pos = names.length > 0 ? writeCount(buf, at, names.length) : at;
-    let i = 0;
-    for (const name in features) {
-      const value = features[name];
-      if (name !== names[i] || typeof value !== 'number') return -1;
-      const key = encoded[i]!;
-      buf.set(key, pos);
-      pos = buf.writeDoubleLE(value, pos + key.length);
-      i++;
-    }
-    if (i !== names.length) return -1;
-    buf[pos] = 0;
-    return pos + 1;
-  }
-}
-
-function isMap(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function keyBytes(names: readonly string[]): KeyBytes {
@@ -141,7 +101,7 @@ function keyBytes(names: readonly string[]): KeyBytes {
     return Buffer.concat([length.subarray(0, writeCount(length, 0, utf8.length)), utf8]);
   });
   const mapBytes = 10 + 1 + encoded.reduce((sum, key) => sum + key.length + 8, 0);
-  return { names, encoded, mapBytes };
+  return { encoded, mapBytes };
 }
 
 /** A non-negative count or length as Avro writes a long: zig-zag, then 7 bits a byte, low first. */

@@ -104,7 +104,7 @@ interface Pending<E> {
   readonly eventTime: number;
   readonly vector: Float64Array;
   /** Attaches the vector's lazily named map to the inferences (undefined when outputs are not emitted). */
-  readonly features: AttachFeatures | undefined;
+  readonly attachFeatures: AttachFeatures | undefined;
   readonly set: FeatureSet;
   readonly models: readonly ScoringModel[];
   /** One score per model, filled after the model calls. */
@@ -190,10 +190,10 @@ export class ScoringPipeline<E> {
       const mapped = options.emit && (options.featureMaps !== 'scored' || models.length > 0);
       // The scratch vector is overwritten by the next reading: a scored one's is copied (only scored rows are named).
       const vector = scratch === undefined || models.length === 0 ? result.vector : result.vector.slice();
-      const features = mapped ? lazyFeatures(set.featureNames, vector) : undefined;
-      if (features !== undefined) {
+      const attachFeatures = mapped ? lazyFeatures(set.featureNames, vector) : undefined;
+      if (attachFeatures !== undefined) {
         out.features.push(
-          features({
+          attachFeatures({
             stream: this.#stream.name,
             key: featureEvent.key,
             eventId: featureEvent.eventId,
@@ -212,7 +212,7 @@ export class ScoringPipeline<E> {
         key: featureEvent.key,
         eventTime: featureEvent.eventTime,
         vector,
-        features,
+        attachFeatures,
         set,
         models,
         scores: [],
@@ -235,7 +235,8 @@ export class ScoringPipeline<E> {
         const production = model.role === 'production';
         const threshold =
           production && rules !== undefined ? rules.thresholdFor(subject, p.key, model.threshold) : model.threshold;
-        if (options.emit) {
+        // Emitting, every scored row has its map attacher (mapped above).
+        if (options.emit && p.attachFeatures !== undefined) {
           const inference = {
             inferenceId: inferenceId(
               this.#stream.name,
@@ -261,7 +262,7 @@ export class ScoringPipeline<E> {
             sourcePartition: p.item.source.partition,
             sourceOffset: p.item.source.offset,
           };
-          out.inferences.push(p.features ? p.features(inference) : { ...inference, features: {} });
+          out.inferences.push(p.attachFeatures(inference));
         }
         if (!production) continue;
         const alert = this.#alerts.evaluate({
