@@ -4,10 +4,12 @@
  * selection) live in open-chdb.ts and open-server.ts.
  */
 import { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { byTurns, ITEMS_PER_TURN } from '../../core/turns.js';
+import { ITEMS_PER_TURN } from '../../core/turns.js';
 import type { Logger } from '../logger.js';
 import { Counter, Histogram, LATENCY_BUCKETS_SECONDS, type Registry } from '../metrics.js';
+import { type EncodedRows, encodeRows, encodeRowsByTurns } from './encoded-rows.js';
 import { clickhouseError } from './errors.js';
 import { stripLeadingComments } from './migrations/split.js';
 import type { ClickHouse, QueryOptions, QueryParams, Row } from './types.js';
@@ -101,6 +103,9 @@ export function columnsOf(rows: readonly Row[]): [string, ...string[]] {
   return [first, ...rest];
 }
 
+/** Inserts `body`, rows already encoded as JSONEachRow, into `table` (database-qualified). */
+export type InsertBytes = (table: string, columns: readonly string[], body: Buffer) => Promise<void>;
+
 export interface WrapOptions {
   readonly database: string;
   readonly target: string;
@@ -108,12 +113,22 @@ export interface WrapOptions {
   readonly metrics?: Registry;
   /** Called after the client is closed (the chDB backend releases its data directory there). */
   readonly onClose?: () => Promise<void> | void;
+  /** The backend's own insert of encoded rows; by default the body of an INSERT sent through the client. */
+  readonly insertBytes?: InsertBytes;
 }
 
 export function wrapClient(client: ClickHouseClient, options: WrapOptions): ClickHouse {
   const { database, target, logger } = options;
   const metrics = options.metrics ? clientMetrics(options.metrics) : undefined;
   let closed = false;
+  const insertBytes: InsertBytes =
+    options.insertBytes ??
+    (async (table, columns, body) => {
+      const query = `INSERT INTO ${table} (${columns.join(', ')}) FORMAT JSONEachRow`;
+      const { stream } = await client.exec({ query, values: Readable.from([body], { objectMode: false }) });
+      stream.resume(); // the answer of an INSERT is empty; read to its end, which releases an HTTP socket
+      await finished(stream);
+    });
 
   async function timed<T>(operation: string, run: () => Promise<T>): Promise<T> {
     if (closed) throw clickhouseError('VIGIL_CLICKHOUSE_CLOSED');
@@ -127,6 +142,18 @@ export function wrapClient(client: ClickHouseClient, options: WrapOptions): Clic
     }
   }
 
+  async function insertEncoded(table: string, batch: readonly EncodedRows[]): Promise<number> {
+    if (!IDENTIFIER.test(table))
+      throw clickhouseError('VIGIL_CLICKHOUSE_BAD_IDENTIFIER', { kind: 'table', name: table });
+    const rows = batch.reduce((sum, part) => sum + part.count, 0);
+    if (rows === 0) return 0;
+    const columns = [...new Set(batch.flatMap((part) => part.columns))];
+    const body = batch.length === 1 ? batch[0]!.bytes : Buffer.concat(batch.map((part) => part.bytes));
+    await timed('insert', () => insertBytes(`${database}.${table}`, columns, body));
+    metrics?.insertedRows.inc({ table }, rows);
+    return rows;
+  }
+
   return {
     database,
     target,
@@ -135,17 +162,11 @@ export function wrapClient(client: ClickHouseClient, options: WrapOptions): Clic
       if (!IDENTIFIER.test(table))
         throw clickhouseError('VIGIL_CLICKHOUSE_BAD_IDENTIFIER', { kind: 'table', name: table });
       if (rows.length === 0) return 0;
-      const columns = columnsOf(rows);
-      // The client encodes an array of rows to JSON in one synchronous call: a group write of the stream processor
-      // (thousands of ~230-value feature vectors) or a buffered batch of API inference rows (a ~230-value vector
-      // each) held the event loop for tens of milliseconds. Streamed by turns, the encoding gives the loop back.
-      const values = rows.length > ITEMS_PER_TURN ? Readable.from(byTurns(rows)) : (rows as Row[]);
-      await timed('insert', () =>
-        client.insert({ table: `${database}.${table}`, values, format: 'JSONEachRow', columns }),
-      );
-      metrics?.insertedRows.inc({ table }, rows.length);
-      return rows.length;
+      // A group write of the stream processor encodes thousands of ~230-value vectors: by turns of the event loop.
+      return insertEncoded(table, [rows.length > ITEMS_PER_TURN ? await encodeRowsByTurns(rows) : encodeRows(rows)]);
     },
+
+    insertEncoded,
 
     async query<T = Row>(sql: string, params: QueryParams = {}, queryOptions: QueryOptions = {}): Promise<T[]> {
       assertNoSessionStatement(sql);

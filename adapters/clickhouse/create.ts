@@ -47,7 +47,7 @@ export async function createClickHouse(
     return wrapClient(client, { database, target, logger: log, metrics: options.metrics });
   }
   const dir = chdbDataDir(config.general.dataDir);
-  const client = await openChdb(dir, database, createDatabase);
+  const { client, insertBytes } = await openChdb(dir, database, createDatabase);
   log.info({ backend: 'chdb', dir, database }, 'clickhouse opened');
-  return wrapClient(client, { database, target: `chdb:${dir}`, logger: log, metrics: options.metrics });
+  return wrapClient(client, { database, target: `chdb:${dir}`, logger: log, metrics: options.metrics, insertBytes });
 }

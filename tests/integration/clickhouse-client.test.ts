@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import { createClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClickHouse } from '../../adapters/clickhouse/index.js';
+import { createClickHouse, encodeRows } from '../../adapters/clickhouse/index.js';
 import { chdbDataDir } from '../../adapters/clickhouse/open-chdb.js';
 import { createMetricsRegistry } from '../../adapters/metrics.js';
 import { configWith } from '../../core/config/index.js';
@@ -200,11 +200,35 @@ describe('results', () => {
     expect(new Set(encodedAt).size).toBeGreaterThan(10);
   });
 
+  it('inserts rows encoded beforehand, parts with different columns together, in order, once', async () => {
+    await db.ch.command(
+      "CREATE TABLE encoded (n UInt32, label String DEFAULT 'none', vector Array(Float64)) ENGINE = MergeTree ORDER BY n",
+    );
+    const first = encodeRows([
+      { n: 1, label: HOSTILE[0]!, vector: [1.5, -0] },
+      { n: 2, label: HOSTILE[5]!, vector: [] },
+    ]);
+    const second = encodeRows([{ n: 3, vector: [Number.MAX_VALUE] }]);
+    expect([first.count, second.count]).toEqual([2, 1]);
+    expect(await db.ch.insertEncoded('encoded', [first, second])).toBe(3);
+    expect(await db.ch.insertEncoded('encoded', [])).toBe(0);
+    const stored = await db.ch.query('SELECT n, label, vector FROM encoded ORDER BY n');
+    expect(stored).toEqual([
+      { n: 1, label: HOSTILE[0], vector: [1.5, 0] },
+      { n: 2, label: HOSTILE[5], vector: [] },
+      { n: 3, label: 'none', vector: [Number.MAX_VALUE] },
+    ]);
+  });
+
   it('reports a ClickHouse error as a typed, non-retriable error with the ClickHouse type', async () => {
     const error = await rejection(db.ch.query('SELECT no_such_column FROM system.one'));
     expect(isVigilError(error, 'VIGIL_CLICKHOUSE_QUERY_FAILED')).toBe(true);
     expect((error as Error).message).toContain('UNKNOWN_IDENTIFIER');
     expect(isVigilError(error) && error.retriable).toBe(false);
+    // Inserts take another way into the embedded engine (its raw insert): their errors carry the type as well.
+    const insert = await rejection(db.ch.insertRows('no_such_table', [{ n: 1 }]));
+    expect(isVigilError(insert, 'VIGIL_CLICKHOUSE_QUERY_FAILED')).toBe(true);
+    expect((insert as Error).message).toContain('UNKNOWN_TABLE');
   });
 });
 
