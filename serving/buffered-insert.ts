@@ -6,11 +6,11 @@
  * rows are dropped, counted and logged.
  *
  * Off the request path: a flush never starts inside `add()` (it is scheduled after the current request's turn),
- * and it writes at most `maxBatch` rows per insert (the rows of one `add()` stay together), giving the event loop
- * back between inserts. The rows are encoded in `add()` and buffered as bytes (encoded-rows.ts says why): a flush
- * only joins them.
+ * and it writes at most `maxBatch` rows per insert, giving the event loop back between inserts: encoding rows to
+ * JSON is synchronous, and one insert of a second's worth of API inference rows (a feature map of ~200 keys each)
+ * held every request waiting behind it for tens of milliseconds.
  */
-import { type ClickHouse, type EncodedRows, encodeRows, type Row } from '../adapters/clickhouse/index.js';
+import type { ClickHouse, Row } from '../adapters/clickhouse/index.js';
 import type { Logger } from '../adapters/logger.js';
 
 export interface BufferedInsertOptions {
@@ -26,8 +26,7 @@ export class BufferedInsert {
   readonly #table: string;
   readonly #log: Logger;
   readonly #options: BufferedInsertOptions;
-  #buffer: EncodedRows[] = [];
-  #rows = 0;
+  #buffer: Row[] = [];
   #flushing: Promise<unknown> | undefined;
   readonly #timer: NodeJS.Timeout;
   #closed = false;
@@ -44,15 +43,13 @@ export class BufferedInsert {
 
   /** Queues rows; returns false when the buffer is full and they were dropped. */
   add(rows: readonly Row[]): boolean {
-    if (rows.length === 0) return true;
-    if (this.#rows + rows.length > (this.#options.maxBuffered ?? 100_000)) {
+    if (this.#buffer.length + rows.length > (this.#options.maxBuffered ?? 100_000)) {
       this.#options.onDropped?.();
       this.#log.error({ table: this.#table, rows: rows.length }, 'insert buffer full: rows dropped');
       return false;
     }
-    this.#buffer.push(encodeRows(rows));
-    this.#rows += rows.length;
-    if (this.#rows >= this.#maxBatch && !this.#scheduled) {
+    for (const row of rows) this.#buffer.push(row);
+    if (this.#buffer.length >= this.#maxBatch && !this.#scheduled) {
       this.#scheduled = true;
       setImmediate(() => {
         this.#scheduled = false;
@@ -63,7 +60,7 @@ export class BufferedInsert {
   }
 
   get pending(): number {
-    return this.#rows;
+    return this.#buffer.length;
   }
 
   get #maxBatch(): number {
@@ -81,41 +78,27 @@ export class BufferedInsert {
     // handful of rows, most of the API's CPU).
     let due = this.#buffer.length;
     while (due > 0) {
-      const parts = this.#partsOfOneInsert(due);
-      this.#flushing = this.#flushOnce(parts);
+      const rows = Math.min(due, this.#maxBatch);
+      this.#flushing = this.#flushOnce(rows);
       try {
         if (!(await this.#flushing)) return;
       } finally {
         this.#flushing = undefined;
       }
-      due -= parts;
+      due -= rows;
     }
   }
 
-  /** How many of the first `available` buffered parts one insert takes: up to `maxBatch` rows, at least one part. */
-  #partsOfOneInsert(available: number): number {
-    let parts = 0;
-    let rows = 0;
-    while (parts < available && (parts === 0 || rows + this.#buffer[parts]!.count <= this.#maxBatch)) {
-      rows += this.#buffer[parts]!.count;
-      parts++;
-    }
-    return parts;
-  }
-
-  async #flushOnce(parts = this.#partsOfOneInsert(this.#buffer.length)): Promise<boolean> {
-    const batch = this.#buffer.slice(0, parts);
-    this.#buffer = this.#buffer.slice(parts);
-    const rows = batch.reduce((sum, part) => sum + part.count, 0);
-    this.#rows -= rows;
+  async #flushOnce(rows = this.#maxBatch): Promise<boolean> {
+    const batch = this.#buffer.length <= rows ? this.#buffer : this.#buffer.slice(0, rows);
+    this.#buffer = batch === this.#buffer ? [] : this.#buffer.slice(batch.length);
     try {
-      await this.#ch.insertEncoded(this.#table, batch);
-      this.#options.onWritten?.(rows);
+      await this.#ch.insertRows(this.#table, batch);
+      this.#options.onWritten?.(batch.length);
       return true;
     } catch (error) {
       this.#buffer = batch.concat(this.#buffer);
-      this.#rows += rows;
-      this.#log.warn({ err: error, table: this.#table, rows }, 'buffered insert failed; will retry');
+      this.#log.warn({ err: error, table: this.#table, rows: batch.length }, 'buffered insert failed; will retry');
       return false;
     }
   }
@@ -128,7 +111,7 @@ export class BufferedInsert {
     await this.flush();
     while (this.#buffer.length > 0) {
       if (!(await this.#flushOnce())) {
-        throw new Error(`${this.#table}: ${this.#rows} buffered rows could not be written at shutdown`);
+        throw new Error(`${this.#table}: ${this.#buffer.length} buffered rows could not be written at shutdown`);
       }
     }
   }

@@ -9,14 +9,12 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { ITEMS_PER_TURN } from '../../core/turns.js';
 import type { Logger } from '../logger.js';
 import { Counter, Histogram, LATENCY_BUCKETS_SECONDS, type Registry } from '../metrics.js';
-import { type EncodedRows, encodeRows, encodeRowsByTurns } from './encoded-rows.js';
+import { encodeRows, encodeRowsByTurns, IDENTIFIER } from './encoded-rows.js';
 import { clickhouseError } from './errors.js';
 import { stripLeadingComments } from './migrations/split.js';
 import type { ClickHouse, QueryOptions, QueryParams, Row } from './types.js';
 
 export const DEFAULT_MAX_ROWS = 10_000;
-
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** ClickHouse error types (and Node socket codes) after which the same call may succeed later. */
 const TRANSIENT = new Set([
@@ -88,21 +86,6 @@ export function assertNoSessionStatement(sql: string): void {
   if (keyword) throw clickhouseError('VIGIL_CLICKHOUSE_SESSION_STATEMENT', { statement: keyword[1]?.toUpperCase() });
 }
 
-/**
- * The columns named by any row. They are listed in the INSERT explicitly because EPHEMERAL columns (dead_letters
- * receives bytes as base64 through them) only take part in an insert that names them.
- */
-export function columnsOf(rows: readonly Row[]): [string, ...string[]] {
-  const names = new Set<string>();
-  for (const row of rows) for (const name in row) names.add(name);
-  for (const name of names) {
-    if (!IDENTIFIER.test(name)) throw clickhouseError('VIGIL_CLICKHOUSE_BAD_IDENTIFIER', { kind: 'column', name });
-  }
-  const [first, ...rest] = names;
-  if (first === undefined) throw clickhouseError('VIGIL_CLICKHOUSE_BAD_IDENTIFIER', { kind: 'column', name: '' });
-  return [first, ...rest];
-}
-
 /** Inserts `body`, rows already encoded as JSONEachRow, into `table` (database-qualified). */
 export type InsertBytes = (table: string, columns: readonly string[], body: Buffer) => Promise<void>;
 
@@ -142,18 +125,6 @@ export function wrapClient(client: ClickHouseClient, options: WrapOptions): Clic
     }
   }
 
-  async function insertEncoded(table: string, batch: readonly EncodedRows[]): Promise<number> {
-    if (!IDENTIFIER.test(table))
-      throw clickhouseError('VIGIL_CLICKHOUSE_BAD_IDENTIFIER', { kind: 'table', name: table });
-    const rows = batch.reduce((sum, part) => sum + part.count, 0);
-    if (rows === 0) return 0;
-    const columns = [...new Set(batch.flatMap((part) => part.columns))];
-    const body = batch.length === 1 ? batch[0]!.bytes : Buffer.concat(batch.map((part) => part.bytes));
-    await timed('insert', () => insertBytes(`${database}.${table}`, columns, body));
-    metrics?.insertedRows.inc({ table }, rows);
-    return rows;
-  }
-
   return {
     database,
     target,
@@ -162,11 +133,13 @@ export function wrapClient(client: ClickHouseClient, options: WrapOptions): Clic
       if (!IDENTIFIER.test(table))
         throw clickhouseError('VIGIL_CLICKHOUSE_BAD_IDENTIFIER', { kind: 'table', name: table });
       if (rows.length === 0) return 0;
-      // A group write of the stream processor encodes thousands of ~230-value vectors: by turns of the event loop.
-      return insertEncoded(table, [rows.length > ITEMS_PER_TURN ? await encodeRowsByTurns(rows) : encodeRows(rows)]);
+      // A group write of the stream processor (thousands of ~230-value feature vectors) or a buffered batch of API
+      // inference rows is tens of milliseconds of encoding: by turns of the event loop.
+      const { columns, bytes } = rows.length > ITEMS_PER_TURN ? await encodeRowsByTurns(rows) : encodeRows(rows);
+      await timed('insert', () => insertBytes(`${database}.${table}`, columns, bytes));
+      metrics?.insertedRows.inc({ table }, rows.length);
+      return rows.length;
     },
-
-    insertEncoded,
 
     async query<T = Row>(sql: string, params: QueryParams = {}, queryOptions: QueryOptions = {}): Promise<T[]> {
       assertNoSessionStatement(sql);

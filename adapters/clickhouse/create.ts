@@ -7,6 +7,7 @@ import type { Config } from '../../core/config/index.js';
 import type { Logger } from '../logger.js';
 import type { Registry } from '../metrics.js';
 import { wrapClient } from './client.js';
+import { IDENTIFIER } from './encoded-rows.js';
 import { clickhouseError } from './errors.js';
 import { chdbDataDir, openChdb } from './open-chdb.js';
 import { openServer, redactedUrl } from './open-server.js';
@@ -20,8 +21,6 @@ export interface CreateClickHouseOptions {
   /** Registry for `vigil_clickhouse_*` metrics. */
   readonly metrics?: Registry;
 }
-
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export async function createClickHouse(
   config: Pick<Config, 'clickhouse' | 'general'>,

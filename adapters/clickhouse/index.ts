@@ -1,6 +1,5 @@
 /** The ClickHouse adapter's public surface: the factory, the interface, the migrations runner. */
 export { type CreateClickHouseOptions, createClickHouse } from './create.js';
-export { type EncodedRows, encodeRows } from './encoded-rows.js';
 export { clickhouseError } from './errors.js';
 export { applyMigrations, DEFAULT_MIGRATIONS_DIR, localMigrations, migrationStatus } from './migrations/runner.js';
 export type { ClickHouse, QueryOptions, QueryParams, Row } from './types.js';

@@ -4,8 +4,6 @@
  * call persists on the shared session and silently changes later calls (see README.md, "Traps").
  */
 
-import type { EncodedRows } from './encoded-rows.js';
-
 /** Values for `{name:Type}` placeholders. Never build SQL by concatenating values. */
 export type QueryParams = Readonly<Record<string, unknown>>;
 
@@ -30,8 +28,6 @@ export interface ClickHouse {
    * batch is a no-op. DateTime64 columns accept epoch milliseconds.
    */
   insertRows(table: string, rows: readonly Row[]): Promise<number>;
-  /** Inserts rows encoded beforehand (encoded-rows.ts), in one call, like `insertRows`. */
-  insertEncoded(table: string, batch: readonly EncodedRows[]): Promise<number>;
   /** Runs a SELECT with `{name:Type}` placeholders bound from `params`; rows as JSON objects. */
   query<T = Row>(sql: string, params?: QueryParams, options?: QueryOptions): Promise<T[]>;
   /** Runs a statement that returns no rows (DDL, INSERT ... SELECT, ALTER). */

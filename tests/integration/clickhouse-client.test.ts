@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import { createClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClickHouse, encodeRows } from '../../adapters/clickhouse/index.js';
+import { createClickHouse } from '../../adapters/clickhouse/index.js';
 import { chdbDataDir } from '../../adapters/clickhouse/open-chdb.js';
 import { createMetricsRegistry } from '../../adapters/metrics.js';
 import { configWith } from '../../core/config/index.js';
@@ -200,23 +200,21 @@ describe('results', () => {
     expect(new Set(encodedAt).size).toBeGreaterThan(10);
   });
 
-  it('inserts rows encoded beforehand, parts with different columns together, in order, once', async () => {
+  it('inserts rows that name different columns: each column named by any row, defaults for the rest', async () => {
     await db.ch.command(
-      "CREATE TABLE encoded (n UInt32, label String DEFAULT 'none', vector Array(Float64)) ENGINE = MergeTree ORDER BY n",
+      "CREATE TABLE mixed (n UInt32, label String DEFAULT 'none', vector Array(Float64)) ENGINE = MergeTree ORDER BY n",
     );
-    const first = encodeRows([
+    const rows = [
       { n: 1, label: HOSTILE[0]!, vector: [1.5, -0] },
-      { n: 2, label: HOSTILE[5]!, vector: [] },
-    ]);
-    const second = encodeRows([{ n: 3, vector: [Number.MAX_VALUE] }]);
-    expect([first.count, second.count]).toEqual([2, 1]);
-    expect(await db.ch.insertEncoded('encoded', [first, second])).toBe(3);
-    expect(await db.ch.insertEncoded('encoded', [])).toBe(0);
-    const stored = await db.ch.query('SELECT n, label, vector FROM encoded ORDER BY n');
+      { n: 2, vector: [Number.MAX_VALUE] },
+      { n: 3, label: HOSTILE[5]! },
+    ];
+    expect(await db.ch.insertRows('mixed', rows)).toBe(3);
+    const stored = await db.ch.query('SELECT n, label, vector FROM mixed ORDER BY n');
     expect(stored).toEqual([
       { n: 1, label: HOSTILE[0], vector: [1.5, 0] },
-      { n: 2, label: HOSTILE[5], vector: [] },
-      { n: 3, label: 'none', vector: [Number.MAX_VALUE] },
+      { n: 2, label: 'none', vector: [Number.MAX_VALUE] },
+      { n: 3, label: HOSTILE[5], vector: [] },
     ]);
   });
 

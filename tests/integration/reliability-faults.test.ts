@@ -103,7 +103,6 @@ describe('faults', () => {
         }
         return real.insertRows(table, rows);
       },
-      insertEncoded: (table, batch) => real.insertEncoded(table, batch),
       query: (sql, params, options) => real.query(sql, params, options),
       command: (sql, params) => real.command(sql, params),
       ping: () => real.ping(),
