@@ -6,10 +6,9 @@
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { ITEMS_PER_TURN } from '../../core/turns.js';
 import type { Logger } from '../logger.js';
 import { Counter, Histogram, LATENCY_BUCKETS_SECONDS, type Registry } from '../metrics.js';
-import { encodeRows, encodeRowsByTurns, IDENTIFIER } from './encoded-rows.js';
+import { encodeRows, IDENTIFIER } from './encoded-rows.js';
 import { clickhouseError } from './errors.js';
 import { stripLeadingComments } from './migrations/split.js';
 import type { ClickHouse, QueryOptions, QueryParams, Row } from './types.js';
@@ -133,9 +132,7 @@ export function wrapClient(client: ClickHouseClient, options: WrapOptions): Clic
       if (!IDENTIFIER.test(table))
         throw clickhouseError('VIGIL_CLICKHOUSE_BAD_IDENTIFIER', { kind: 'table', name: table });
       if (rows.length === 0) return 0;
-      // A group write of the stream processor (thousands of ~230-value feature vectors) or a buffered batch of API
-      // inference rows is tens of milliseconds of encoding: by turns of the event loop.
-      const { columns, bytes } = rows.length > ITEMS_PER_TURN ? await encodeRowsByTurns(rows) : encodeRows(rows);
+      const { columns, bytes } = await encodeRows(rows);
       await timed('insert', () => insertBytes(`${database}.${table}`, columns, bytes));
       metrics?.insertedRows.inc({ table }, rows.length);
       return rows.length;

@@ -2,7 +2,8 @@
  * Rows encoded to JSONEachRow bytes, the form every insert hands to ClickHouse (the embedded engine takes the bytes
  * as they are; see open-chdb.ts): the client's own encoding of the format, one JSON document and a newline per row.
  */
-import { byTurns, ITEMS_PER_TURN } from '../../core/turns.js';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { ITEMS_PER_TURN } from '../../core/turns.js';
 import { clickhouseError } from './errors.js';
 import type { Row } from './types.js';
 
@@ -30,28 +31,17 @@ export function columnsOf(rows: readonly Row[]): [string, ...string[]] {
   return [first, ...rest];
 }
 
-export function encodeRows(rows: readonly Row[]): EncodedRows {
-  let text = '';
-  for (const row of rows) text += `${JSON.stringify(row)}\n`;
-  return { columns: columnsOf(rows), bytes: Buffer.from(text) };
-}
-
-/** `encodeRows` for a large batch, giving the event loop back every `ITEMS_PER_TURN` rows. */
-export async function encodeRowsByTurns(rows: readonly Row[]): Promise<EncodedRows> {
+/**
+ * The rows as JSONEachRow, giving the event loop back every `ITEMS_PER_TURN` rows: a group write of the stream
+ * processor (thousands of ~230-value feature vectors) is tens of milliseconds of encoding.
+ */
+export async function encodeRows(rows: readonly Row[]): Promise<EncodedRows> {
   const chunks: Buffer[] = [];
-  let text = '';
-  let inChunk = 0;
-  for await (const row of byTurns(rows)) {
-    text += `${JSON.stringify(row)}\n`;
-    if (++inChunk === ITEMS_PER_TURN) {
-      chunks.push(Buffer.from(text));
-      text = '';
-      inChunk = 0;
-    }
+  for (let from = 0; from < rows.length; from += ITEMS_PER_TURN) {
+    if (from > 0) await nextTurn();
+    let text = '';
+    for (const row of rows.slice(from, from + ITEMS_PER_TURN)) text += `${JSON.stringify(row)}\n`;
+    chunks.push(Buffer.from(text));
   }
-  if (text !== '') chunks.push(Buffer.from(text));
-  return {
-    columns: columnsOf(rows),
-    bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
-  };
+  return { columns: columnsOf(rows), bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) };
 }
