@@ -357,7 +357,7 @@ export class StreamProcessor {
       );
       const scored = await state.pipeline.process(items, {
         emit: true,
-        scoredAt: Date.now(),
+        scoredAt: Date.now,
         now: () => performance.now(),
       });
       const scoredAt = Date.now();

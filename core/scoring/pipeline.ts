@@ -78,8 +78,11 @@ export interface AlertRules {
 export interface ProcessOptions {
   /** false while rebuilding state after a restart: state advances, no rows are produced. */
   readonly emit: boolean;
-  /** Wall-clock time stamped on inferences as scoredAt (injected: the core has no clock). */
-  readonly scoredAt: number;
+  /**
+   * Wall-clock time stamped on inferences as scoredAt (injected: the core has no clock). A function is read once
+   * the model calls of the batch are done, so that scoredAt includes the batch's own features and scoring.
+   */
+  readonly scoredAt: number | (() => number);
   /** For timing model calls only (performance.now in production); results never depend on it. */
   readonly now?: () => number;
   /**
@@ -221,11 +224,12 @@ export class ScoringPipeline<E> {
     const started = options.now?.() ?? 0;
     await scoreAll(pending);
     out.modelMs = (options.now?.() ?? 0) - started;
-    this.#emitScores(pending, out, options);
+    const scoredAt = typeof options.scoredAt === 'function' ? options.scoredAt() : options.scoredAt;
+    this.#emitScores(pending, out, options, scoredAt);
     return out;
   }
 
-  #emitScores(pending: readonly Pending<E>[], out: ScoredBatch<E>, options: ProcessOptions): void {
+  #emitScores(pending: readonly Pending<E>[], out: ScoredBatch<E>, options: ProcessOptions, scoredAt: number): void {
     const rules = this.#rules;
     for (const p of pending) {
       const subject = rules === undefined ? '' : this.#stream.subjectOf(p.item.event);
@@ -249,7 +253,7 @@ export class ScoringPipeline<E> {
             eventId: this.#stream.eventIdOf(p.item.event),
             key: p.key,
             eventTime: p.eventTime,
-            scoredAt: options.scoredAt,
+            scoredAt,
             score,
             threshold,
             anomaly: score > threshold,

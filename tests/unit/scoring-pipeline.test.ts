@@ -124,6 +124,26 @@ describe('scoring pipeline', () => {
     expect(new Set(a.inferences.map((i) => i.inferenceId)).size).toBe(a.inferences.length);
   });
 
+  it('stamps scoredAt after the model calls when given a clock', async () => {
+    let calls = 0;
+    const counting: BatchScorer = {
+      async scoreBatch(rows, n) {
+        calls++;
+        return maxAbsScorer.scoreBatch(rows, n);
+      },
+    };
+    const pipeline = new ScoringPipeline(
+      stream,
+      staticModels({ pump: [{ ...model('production', 2.5), scorer: counting }] }),
+      POLICY,
+    );
+    // The clock reads the number of model calls made so far: 0 if it were read before scoring.
+    const out = await pipeline.process(items, { emit: true, scoredAt: () => 1_000 + calls });
+    expect(out.inferences.length).toBeGreaterThan(0);
+    expect(calls).toBeGreaterThan(0);
+    expect(new Set(out.inferences.map((i) => i.scoredAt))).toEqual(new Set([1_000 + calls]));
+  });
+
   it('sets aside events of unknown asset types', async () => {
     const pipeline = new ScoringPipeline(stream, staticModels({}), POLICY);
     const alien = { ...items[0]!, event: { ...items[0]!.event, assetType: 'teleporter' } };
