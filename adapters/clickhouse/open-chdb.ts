@@ -67,8 +67,7 @@ export async function openChdb(dir: string, database: string, createDatabase: bo
   const connection = chdb as unknown as NonNullable<ClientConfig['connection']>;
   const client = createClient({ connection });
   // The client's insert turns the body into a string and then into SQL text: two copies of megabytes on the event
-  // loop per insert. The engine's raw insert takes the bytes as they are. Its parallel parser is off: on a small
-  // machine it took every core from the event loop for an insert that is off the critical path anyway.
+  // loop per insert. The engine's raw insert takes the bytes as they are.
   const insertBytes: InsertBytes = async (table, columns, body) => {
     try {
       await chdb.chdb.rawInsert({
@@ -76,7 +75,6 @@ export async function openChdb(dir: string, database: string, createDatabase: bo
         columns,
         format: 'JSONEachRow',
         values: body,
-        settings: { input_format_parallel_parsing: 0 },
       });
     } catch (error) {
       // As the client's own path does: the engine's "Code: N. DB::Exception: ... (TYPE)" becomes a ClickHouseError
