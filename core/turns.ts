@@ -2,7 +2,10 @@
  * Long synchronous loops (encoding thousands of rows or records for one write) hold the event loop, and every
  * Kafka fetch, timer and HTTP request waiting behind them. These helpers give the loop back every `perTurn` items.
  */
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { setImmediate } from 'node:timers/promises';
+
+/** Resolves on the next turn of the event loop, after the I/O and timers waiting now. */
+export const nextTurn = (): Promise<void> => setImmediate();
 
 /** Items per turn of the event loop: a few milliseconds of encoding at most for the heaviest rows we write. */
 export const ITEMS_PER_TURN = 64;

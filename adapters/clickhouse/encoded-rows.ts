@@ -2,8 +2,7 @@
  * Rows encoded to JSONEachRow bytes, the form every insert hands to ClickHouse (the embedded engine takes the bytes
  * as they are; see open-chdb.ts): the client's own encoding of the format, one JSON document and a newline per row.
  */
-import { setImmediate as nextTurn } from 'node:timers/promises';
-import { ITEMS_PER_TURN } from '../../core/turns.js';
+import { ITEMS_PER_TURN, nextTurn } from '../../core/turns.js';
 import { clickhouseError } from './errors.js';
 import type { Row } from './types.js';
 
@@ -40,7 +39,7 @@ export async function encodeRows(rows: readonly Row[]): Promise<EncodedRows> {
   for (let from = 0; from < rows.length; from += ITEMS_PER_TURN) {
     if (from > 0) await nextTurn();
     let text = '';
-    for (const row of rows.slice(from, from + ITEMS_PER_TURN)) text += `${JSON.stringify(row)}\n`;
+    for (let i = from; i < Math.min(rows.length, from + ITEMS_PER_TURN); i++) text += `${JSON.stringify(rows[i])}\n`;
     chunks.push(Buffer.from(text));
   }
   return { columns: columnsOf(rows), bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) };

@@ -18,11 +18,14 @@ import type { AvroCodec } from './avro-codec.js';
 const MAP_FIELD = 'features';
 /** Room kept after the map for the fields that follow it (topic, partition, offset); more goes the codec's way. */
 const TAIL_ROOM = 4096;
+/** Avro's own encodings of a map's count and of its keys (avsc), so the map is written as avsc writes one. */
+const LONG = avro.Type.forSchema('long');
+const STRING = avro.Type.forSchema('string');
 
-/** A feature set's names as Avro map keys: each one's zig-zag length and UTF-8 bytes. */
+/** A feature set's names as Avro map keys (each as avsc writes a string: its length, then UTF-8). */
 interface KeyBytes {
   readonly encoded: readonly Uint8Array[];
-  /** Bytes of the map for these keys: count, keys, 8 per value, the end-of-map zero. */
+  /** Bytes of the map for these keys, at most: count (up to 10), keys, 8 per value, the end-of-map zero. */
   readonly mapBytes: number;
 }
 
@@ -83,7 +86,7 @@ export class InferenceEncoder {
   /** Writes the map of `vector` under the encoded keys at `at`, as avsc writes a map; returns where it ends. */
   #writeMap(vector: Float64Array, keys: readonly Uint8Array[], at: number): number {
     const buf = this.#scratch;
-    let pos = keys.length > 0 ? writeCount(buf, at, keys.length) : at;
+    let pos = keys.length > 0 ? LONG.encode(keys.length, buf, at) : at;
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
       buf.set(key, pos);
@@ -95,23 +98,7 @@ export class InferenceEncoder {
 }
 
 function keyBytes(names: readonly string[]): KeyBytes {
-  const encoded = names.map((name) => {
-    const utf8 = Buffer.from(name, 'utf8');
-    const length = Buffer.allocUnsafe(10);
-    return Buffer.concat([length.subarray(0, writeCount(length, 0, utf8.length)), utf8]);
-  });
+  const encoded = names.map((name) => STRING.toBuffer(name));
   const mapBytes = 10 + 1 + encoded.reduce((sum, key) => sum + key.length + 8, 0);
   return { encoded, mapBytes };
-}
-
-/** A non-negative count or length as Avro writes a long: zig-zag, then 7 bits a byte, low first. */
-function writeCount(buf: Uint8Array, at: number, n: number): number {
-  let pos = at;
-  let m = n * 2;
-  while (m >= 0x80) {
-    buf[pos++] = (m % 0x80) | 0x80;
-    m = Math.floor(m / 0x80);
-  }
-  buf[pos++] = m;
-  return pos;
 }

@@ -239,8 +239,8 @@ export class ScoringPipeline<E> {
         const production = model.role === 'production';
         const threshold =
           production && rules !== undefined ? rules.thresholdFor(subject, p.key, model.threshold) : model.threshold;
-        // Emitting, every scored row has its map attacher (mapped above).
-        if (options.emit && p.attachFeatures !== undefined) {
+        // A scored row has its map attacher exactly when outputs are emitted (`mapped` above).
+        if (p.attachFeatures !== undefined) {
           const inference = {
             inferenceId: inferenceId(
               this.#stream.name,
