@@ -23,12 +23,17 @@ if (!(assets > 0 && seconds > 0 && rates.length > 0 && rates.every((r) => r > 0)
 
 const config = loadConfig(process.env);
 const publisher = await openPublisher('sensor-readings', config, createLogger(config.general.logLevel));
+// The simulator holds some readings back on purpose (out of order by 1-10 sample intervals, late by 30 s to 10 min)
+// and sends them with their old event time: as latency that would be the simulated network's delay, not Vigil's.
+// Live readings here are sent in order; the other data problems (missing, duplicated, NaN) stay.
+const plant = defaultPlant();
+const liveOrderPlant = { ...plant, dataProblems: { ...plant.dataProblems, outOfOrderRate: 0, lateRate: 0 } };
 // Each reading leaves at its event time, to the millisecond: the wait is part of the latency measured.
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
 for (const [index, rate] of rates.entries()) {
   const start = Date.now() + 200;
   const end = start + seconds * 1000;
-  const sim = new PlantSimulator(defaultPlant(), {
+  const sim = new PlantSimulator(liveOrderPlant, {
     seed: DATASET_SEED + index + 1,
     start,
     end,

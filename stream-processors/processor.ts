@@ -30,6 +30,7 @@ import type { AssetTypeCatalogue } from '../core/plant/asset-type-catalogue.js';
 import { DEFAULT_RETRY, withRetry } from '../core/retry.js';
 import type { AlertRules, PipelineItem, ScoredBatch, ScoringModel, StreamName } from '../core/scoring/index.js';
 import { topicsFromConfig } from '../core/topics.js';
+import { inForeground } from '../core/turns.js';
 import { BatchLifecycle } from './batch-lifecycle.js';
 import { decodeCheckpoint, encodeCheckpointMetadata } from './checkpoint.js';
 import { LiveModels, type ModelSource } from './live-models.js';
@@ -348,18 +349,10 @@ export class StreamProcessor {
       await this.#o.alertRules?.refreshIfDue(Date.now());
       const state = await this.#partitionState(batch.topic, batch.partition, heartbeat);
       const receivedAt = Date.now();
-      const { items, deadLetters, newAssetTypes } = await this.#decodeBatch(
-        batch.topic,
-        batch.partition,
-        batch.messages,
-        receivedAt,
-        heartbeat,
+      // Scoring first: the group writes behind it wait for their next encoding turn until this batch is scored.
+      const { items, deadLetters, newAssetTypes, scored } = await inForeground(() =>
+        this.#decodeAndScore(state, batch.topic, batch.partition, batch.messages, receivedAt, heartbeat),
       );
-      const scored = await state.pipeline.process(items, {
-        emit: true,
-        scoredAt: Date.now,
-        now: () => performance.now(),
-      });
       const scoredAt = Date.now();
       deadLetters.push(...this.#unusable(scored, batch.messages, receivedAt));
       lifecycle.to('processed');
@@ -478,6 +471,23 @@ export class StreamProcessor {
     this.#fatal = error;
     this.#log.fatal({ partition, err: describeError(error) }, 'processor stopping on a non-transient error');
     this.#o.onFatal?.(error);
+  }
+
+  async #decodeAndScore(
+    state: PartitionState<AnyEvent>,
+    topic: string,
+    partition: number,
+    messages: KafkaMessage[],
+    receivedAt: number,
+    heartbeat: () => Promise<void>,
+  ) {
+    const decoded = await this.#decodeBatch(topic, partition, messages, receivedAt, heartbeat);
+    const scored = await state.pipeline.process(decoded.items, {
+      emit: true,
+      scoredAt: Date.now,
+      now: () => performance.now(),
+    });
+    return { ...decoded, scored };
   }
 
   async #decodeBatch(

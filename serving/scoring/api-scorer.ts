@@ -19,6 +19,7 @@ import {
   type StreamDefinition,
   sensorStream,
 } from '../../core/scoring/index.js';
+import { inForeground } from '../../core/turns.js';
 import { servingError } from '../errors.js';
 import type { LoadedModels } from './loaded-models.js';
 
@@ -89,9 +90,12 @@ export class ApiScorer {
       runId: `api:${who.requestId}`,
     });
     const source = { topic: '', partition: -1, offset: '-1' };
-    const out = await pipeline.process(
-      readings.map((event) => ({ event, source })),
-      { emit: true, scoredAt: who.now, featureMaps: options.features ? 'all' : 'scored' },
+    // Foreground work: the buffered inserts' encoding takes no turn while a request awaits its model calls.
+    const out = await inForeground(() =>
+      pipeline.process(
+        readings.map((event) => ({ event, source })),
+        { emit: true, scoredAt: who.now, featureMaps: options.features ? 'all' : 'scored' },
+      ),
     );
     const statusOf = new Map<string, RowStatus>();
     for (const item of out.late) statusOf.set(item.event.eventId, 'late');

@@ -1,11 +1,25 @@
+import { setImmediate as nextImmediate } from 'node:timers/promises';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { byTurns, mapByTurns } from '../../core/turns.js';
+import { byTurns, inForeground, MAX_DEFER_MS, mapByTurns, nextTurn } from '../../core/turns.js';
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const item of items) out.push(item);
   return out;
+}
+
+/** Runs a background loop over `count` items, recording how many it has done. */
+function background(count: number): { done: () => number; finished: Promise<void> } {
+  let done = 0;
+  const finished = (async () => {
+    for await (const _ of byTurns(
+      Array.from({ length: count }, (_, i) => i),
+      1,
+    ))
+      done++;
+  })();
+  return { done: () => done, finished };
 }
 
 describe('byTurns / mapByTurns: long loops that give the event loop back', () => {
@@ -36,5 +50,67 @@ describe('byTurns / mapByTurns: long loops that give the event loop back', () =>
       expect(seenAt[0]).toBeGreaterThan(0);
       expect(seenAt[0]).toBeLessThan(200);
     }
+  });
+});
+
+describe('foreground work goes first', () => {
+  it('a background loop takes no turn while foreground work awaits, and goes on once it settles', async () => {
+    const loop = background(50);
+    const progress = await inForeground(async () => {
+      const before = loop.done();
+      // Turns of the event loop during which the background would otherwise advance one item each.
+      for (let i = 0; i < 10; i++) await nextImmediate();
+      return loop.done() - before;
+    });
+    expect(progress).toBeLessThanOrEqual(1);
+    await loop.finished;
+    expect(loop.done()).toBe(50);
+  });
+
+  it('without foreground work a background loop advances every turn', async () => {
+    const loop = background(50);
+    for (let i = 0; i < 10; i++) await nextImmediate();
+    expect(loop.done()).toBeGreaterThanOrEqual(5);
+    await loop.finished;
+  });
+
+  it('a background turn waits at most MAX_DEFER_MS, so a foreground waiting on background work still finishes', async () => {
+    const started = performance.now();
+    const result = await inForeground(async () => {
+      // Background work the foreground itself depends on: deferred, never deadlocked.
+      const loop = background(3);
+      await loop.finished;
+      return loop.done();
+    });
+    expect(result).toBe(3);
+    // Each of the loop's two later turns was deferred (the bound, not the speed of this machine, is asserted).
+    expect(performance.now() - started).toBeGreaterThanOrEqual(MAX_DEFER_MS - 1);
+  });
+
+  it('nested foreground work keeps the background waiting until the outermost settles', async () => {
+    const loop = background(20);
+    const progress = await inForeground(async () => {
+      await inForeground(async () => {
+        for (let i = 0; i < 5; i++) await nextImmediate();
+      });
+      const atInnerEnd = loop.done();
+      for (let i = 0; i < 5; i++) await nextImmediate();
+      return loop.done() - atInnerEnd;
+    });
+    expect(progress).toBe(0);
+    await loop.finished;
+    expect(loop.done()).toBe(20);
+  });
+
+  it('a foreground that throws releases the background', async () => {
+    const loop = background(10);
+    await expect(
+      inForeground(async () => {
+        await nextTurn();
+        throw new Error('scoring failed');
+      }),
+    ).rejects.toThrow('scoring failed');
+    await loop.finished;
+    expect(loop.done()).toBe(10);
   });
 });
