@@ -52,15 +52,18 @@ export async function inForeground<T>(fn: () => Promise<T>): Promise<T> {
 /** Items per turn of the event loop: a few milliseconds of encoding at most for the heaviest rows we write. */
 export const ITEMS_PER_TURN = 64;
 
-/** `items` one by one, giving the event loop back after every `perTurn` items. */
+/**
+ * `items` one by one, giving the event loop back before every `perTurn` items (the first slice included: the
+ * caller may have been resumed in the middle of foreground work, by an insert that completed during a model call).
+ */
 export async function* byTurns<T>(items: readonly T[], perTurn = ITEMS_PER_TURN): AsyncGenerator<T> {
   for (let i = 0; i < items.length; i++) {
-    if (i > 0 && i % perTurn === 0) await nextTurn();
+    if (i % perTurn === 0) await nextTurn();
     yield items[i]!;
   }
 }
 
-/** `items.map(fn)`, giving the event loop back after every `perTurn` items. */
+/** `items.map(fn)`, giving the event loop back before every `perTurn` items. */
 export async function mapByTurns<T, U>(
   items: readonly T[],
   fn: (item: T) => U,

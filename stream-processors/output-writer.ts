@@ -15,7 +15,7 @@ import { toKafkaError } from '../adapters/kafka/kafka-errors.js';
 import type { Alert, DeadLetter, Inference } from '../core/events/types.js';
 import type { FeatureRow } from '../core/scoring/index.js';
 import type { TopicSpec } from '../core/topics.js';
-import { mapByTurns } from '../core/turns.js';
+import { mapByTurns, nextTurn } from '../core/turns.js';
 
 export interface Encoder<T> {
   encode(value: T): Buffer;
@@ -140,6 +140,8 @@ export class OutputWriter {
       });
     }
     for (const chunk of chunksOf(topicMessages, MAX_REQUEST_BYTES)) {
+      // kafkajs encodes a request synchronously (a chunk is a few milliseconds): background work, by turns.
+      await nextTurn();
       try {
         await this.#o.producer.sendBatch({ topicMessages: chunk, acks: -1 });
       } catch (error) {

@@ -31,13 +31,14 @@ export function columnsOf(rows: readonly Row[]): [string, ...string[]] {
 }
 
 /**
- * The rows as JSONEachRow, giving the event loop back every `ITEMS_PER_TURN` rows: a group write of the stream
- * processor (thousands of ~230-value feature vectors) is tens of milliseconds of encoding.
+ * The rows as JSONEachRow, giving the event loop back before every `ITEMS_PER_TURN` rows: a group write of the
+ * stream processor (thousands of ~230-value feature vectors) is tens of milliseconds of encoding, and it is
+ * background work (core/turns.ts: it waits while the processor scores a batch or the API a request).
  */
 export async function encodeRows(rows: readonly Row[]): Promise<EncodedRows> {
   const chunks: Buffer[] = [];
   for (let from = 0; from < rows.length; from += ITEMS_PER_TURN) {
-    if (from > 0) await nextTurn();
+    await nextTurn();
     let text = '';
     for (let i = from; i < Math.min(rows.length, from + ITEMS_PER_TURN); i++) text += `${JSON.stringify(rows[i])}\n`;
     chunks.push(Buffer.from(text));
