@@ -349,9 +349,15 @@ export class StreamProcessor {
       await this.#o.alertRules?.refreshIfDue(Date.now());
       const state = await this.#partitionState(batch.topic, batch.partition, heartbeat);
       const receivedAt = Date.now();
+      // Outside the foreground below: a registry outage is waited out here, not ahead of the sink's turns.
+      await this.#durably(
+        'looking up writer schemas',
+        async () => this.#prepare!(batch.messages.map((m) => m.value)),
+        heartbeat,
+      );
       // Scoring first: the group writes behind it wait for their next encoding turn until this batch is scored.
       const { items, deadLetters, newAssetTypes, scored } = await inForeground(() =>
-        this.#decodeAndScore(state, batch.topic, batch.partition, batch.messages, receivedAt, heartbeat),
+        this.#decodeAndScore(state, batch.topic, batch.partition, batch.messages, receivedAt),
       );
       const scoredAt = Date.now();
       deadLetters.push(...this.#unusable(scored, batch.messages, receivedAt));
@@ -479,9 +485,8 @@ export class StreamProcessor {
     partition: number,
     messages: KafkaMessage[],
     receivedAt: number,
-    heartbeat: () => Promise<void>,
   ) {
-    const decoded = await this.#decodeBatch(topic, partition, messages, receivedAt, heartbeat);
+    const decoded = this.#decodeBatch(topic, partition, messages, receivedAt);
     const scored = await state.pipeline.process(decoded.items, {
       emit: true,
       scoredAt: Date.now,
@@ -490,18 +495,13 @@ export class StreamProcessor {
     return { ...decoded, scored };
   }
 
-  async #decodeBatch(
+  /** Decodes and checks a batch whose writer schemas are prepared (`#prepare`). */
+  #decodeBatch(
     topic: string,
     partition: number,
     messages: KafkaMessage[],
     receivedAt: number,
-    heartbeat: () => Promise<void>,
-  ): Promise<{ items: PipelineItem<AnyEvent>[]; deadLetters: DeadLetter[]; newAssetTypes: AssetTypeRow[] }> {
-    await this.#durably(
-      'looking up writer schemas',
-      async () => this.#prepare!(messages.map((m) => m.value)),
-      heartbeat,
-    );
+  ): { items: PipelineItem<AnyEvent>[]; deadLetters: DeadLetter[]; newAssetTypes: AssetTypeRow[] } {
     const items: PipelineItem<AnyEvent>[] = [];
     const deadLetters: DeadLetter[] = [];
     const newAssetTypes: AssetTypeRow[] = [];
