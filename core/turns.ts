@@ -1,6 +1,7 @@
 /**
  * Long synchronous loops (encoding thousands of rows or records for one write) hold the event loop, and every
- * Kafka fetch, timer and HTTP request waiting behind them. These helpers give the loop back every `perTurn` items.
+ * Kafka fetch, timer and HTTP request waiting behind them. These helpers give the loop back before every `perTurn`
+ * items.
  *
  * Such loops are background work, and work someone waits for goes first: while foreground work (`inForeground`:
  * scoring a fetched batch, answering a score request) is in progress, a background loop takes no next turn. The

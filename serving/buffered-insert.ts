@@ -6,9 +6,9 @@
  * rows are dropped, counted and logged.
  *
  * Off the request path: a flush never starts inside `add()` (it is scheduled after the current request's turn),
- * and it writes at most `maxBatch` rows per insert, giving the event loop back between inserts: encoding rows to
- * JSON is synchronous, and one insert of a second's worth of API inference rows (a feature map of ~200 keys each)
- * held every request waiting behind it for tens of milliseconds.
+ * and it writes at most `maxBatch` rows per insert, giving the event loop back between inserts: one insert of a
+ * second's worth of API inference rows held every request waiting behind it for tens of milliseconds. An insert
+ * encodes its rows by turns, as background work that waits while a request awaits its model (core/turns.ts).
  */
 import type { ClickHouse, Row } from '../adapters/clickhouse/index.js';
 import type { Logger } from '../adapters/logger.js';

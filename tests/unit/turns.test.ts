@@ -9,6 +9,11 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
+/** Lets `n` turns of the event loop pass. */
+async function turnsPass(n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await nextImmediate();
+}
+
 /** Runs a background loop over `count` items, recording how many it has done. */
 function background(count: number): { done: () => number; finished: Promise<void> } {
   let done = 0;
@@ -61,7 +66,7 @@ describe('foreground work goes first', () => {
     const progress = await inForeground(async () => {
       const before = loop.done();
       // Turns of the event loop during which the background would otherwise advance one item each.
-      for (let i = 0; i < 10; i++) await nextImmediate();
+      await turnsPass(10);
       return loop.done() - before;
     });
     expect(progress).toBeLessThanOrEqual(1);
@@ -71,7 +76,7 @@ describe('foreground work goes first', () => {
 
   it('without foreground work a background loop advances every turn', async () => {
     const loop = background(50);
-    for (let i = 0; i < 10; i++) await nextImmediate();
+    await turnsPass(10);
     expect(loop.done()).toBeGreaterThanOrEqual(5);
     await loop.finished;
   });
@@ -93,10 +98,10 @@ describe('foreground work goes first', () => {
     const loop = background(20);
     const progress = await inForeground(async () => {
       await inForeground(async () => {
-        for (let i = 0; i < 5; i++) await nextImmediate();
+        await turnsPass(5);
       });
       const atInnerEnd = loop.done();
-      for (let i = 0; i < 5; i++) await nextImmediate();
+      await turnsPass(5);
       return loop.done() - atInnerEnd;
     });
     expect(progress).toBe(0);
@@ -113,7 +118,7 @@ describe('foreground work goes first', () => {
       }),
     ).rejects.toThrow('scoring failed');
     const atThrow = loop.done();
-    for (let i = 0; i < 5; i++) await nextImmediate();
+    await turnsPass(5);
     // Not after MAX_DEFER_MS: within a few turns of the event loop.
     expect(loop.done()).toBeGreaterThan(atThrow);
     await loop.finished;
