@@ -46,7 +46,14 @@ export async function createClickHouse(
     return wrapClient(client, { database, target, logger: log, metrics: options.metrics });
   }
   const dir = chdbDataDir(config.general.dataDir);
-  const { client, insertBytes } = await openChdb(dir, database, createDatabase);
+  const { client, insertBytes, release } = await openChdb(dir, database, createDatabase);
   log.info({ backend: 'chdb', dir, database }, 'clickhouse opened');
-  return wrapClient(client, { database, target: `chdb:${dir}`, logger: log, metrics: options.metrics, insertBytes });
+  return wrapClient(client, {
+    database,
+    target: `chdb:${dir}`,
+    logger: log,
+    metrics: options.metrics,
+    insertBytes,
+    onClose: release,
+  });
 }

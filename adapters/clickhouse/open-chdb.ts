@@ -8,6 +8,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type ClickHouseClientConfigOptions as ClientConfig, createClient, parseError } from '@clickhouse/client';
+import { Session } from 'chdb';
 import { createChdbConnection } from 'chdb/connection';
 import { isVigilError } from '../../core/errors.js';
 import { type InsertBytes, toClickHouseError } from './client.js';
@@ -16,11 +17,21 @@ import { SESSION_DEFAULTS } from './types.js';
 
 export type ChdbClient = ReturnType<typeof createClient>;
 
-/** The embedded engine: its client, and its zero-copy insert of bytes already in the declared format. */
+/** The embedded engine: its client, its zero-copy insert of bytes already in the declared format, its release. */
 export interface OpenedChdb {
   readonly client: ChdbClient;
   readonly insertBytes: InsertBytes;
+  /** Releases the engine's data directory; called once the client is closed. */
+  readonly release: () => void;
 }
+
+/**
+ * The OS nice value of the engine's background merges. The engine shares the process's cores, and its merges would
+ * otherwise take them from the thread that scores the stream and answers requests, whose delays users see. A merge
+ * can wait; an insert cannot (offsets wait for it), so inserts and queries keep the process's priority. Raising a
+ * thread's nice value needs no privilege, and a merge that nothing contends with runs at full speed.
+ */
+export const MERGE_NICE = 19;
 
 /** The directory under VIGIL_DATA_DIR that holds the embedded engine's data. */
 export function chdbDataDir(dataDir: string): string {
@@ -36,9 +47,25 @@ export function ownerPid(dir: string): string | undefined {
   }
 }
 
-function openConnection(dir: string): ReturnType<typeof createChdbConnection> {
+interface EngineConnection {
+  readonly connection: ReturnType<typeof createChdbConnection>;
+  /** The session that started the engine with its server configuration; it holds the data directory open. */
+  readonly holder: Session;
+}
+
+function openConnection(dir: string): EngineConnection {
   try {
-    return createChdbConnection({ path: dir });
+    // Server configuration is given when the engine starts, and only a Session takes it; the client's connection
+    // then joins the same engine (one per data directory and process).
+    const holder = new Session(dir, {
+      connectionArgs: [`--os_threads_nice_value_merge_mutate=${MERGE_NICE}`],
+    });
+    try {
+      return { connection: createChdbConnection({ path: dir }), holder };
+    } catch (error) {
+      holder.close();
+      throw error;
+    }
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     if (/only one active data directory per process|still releasing its connection/.test(reason)) {
@@ -61,7 +88,8 @@ function withCause(error: Error, cause: unknown): Error {
 /** Opens the engine on `dir`, applies the session defaults and selects `database` (creating it when asked). */
 export async function openChdb(dir: string, database: string, createDatabase: boolean): Promise<OpenedChdb> {
   mkdirSync(dir, { recursive: true });
-  const chdb = openConnection(dir);
+  const { connection: chdb, holder } = openConnection(dir);
+  const release = () => holder.close();
   // chdb declares its Connection with @clickhouse/client-common's types, which the client now bundles as its own
   // copy: the shapes are the same, the declarations are not, hence the cast.
   const connection = chdb as unknown as NonNullable<ClientConfig['connection']>;
@@ -98,9 +126,10 @@ export async function openChdb(dir: string, database: string, createDatabase: bo
     // Unqualified table names in queries resolve against the session's database; on a server the HTTP
     // `database` parameter does the same per request.
     await client.command({ query: `USE \`${database}\`` });
-    return { client, insertBytes };
+    return { client, insertBytes, release };
   } catch (error) {
     await client.close();
+    release();
     throw isVigilError(error) ? error : toClickHouseError(error, 'open', target);
   }
 }

@@ -8,7 +8,7 @@ import { createClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClickHouse } from '../../adapters/clickhouse/index.js';
-import { chdbDataDir } from '../../adapters/clickhouse/open-chdb.js';
+import { chdbDataDir, MERGE_NICE } from '../../adapters/clickhouse/open-chdb.js';
 import { createMetricsRegistry } from '../../adapters/metrics.js';
 import { configWith } from '../../core/config/index.js';
 import { isVigilError } from '../../core/errors.js';
@@ -242,6 +242,13 @@ describe('opening', () => {
       expect(await db.ch.query('SELECT 1 AS one')).toEqual([{ one: 1 }]); // the open engine is unharmed
     },
   );
+
+  it.skipIf(serverUrl !== undefined)("runs the engine's merges below the process's own priority", async () => {
+    const [merges] = await db.ch.query<{ value: string }>(
+      "SELECT value FROM system.server_settings WHERE name = 'os_threads_nice_value_merge_mutate'",
+    );
+    expect(Number(merges?.value)).toBe(MERGE_NICE);
+  });
 
   it('says to run `vigil migrate` when the database does not exist', async () => {
     const error = await rejection(
