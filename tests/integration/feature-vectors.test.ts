@@ -27,6 +27,12 @@ afterAll(async () => {
 });
 
 const T = Date.UTC(2026, 2, 2, 6);
+
+/** The values a row sends as bytes (`vector_base64`, clickhouse/0018). */
+function valuesOf(row: Record<string, unknown>): number[] {
+  const bytes = Buffer.from(String(row.vector_base64), 'base64');
+  return Array.from({ length: bytes.length / 8 }, (_, i) => bytes.readDoubleLE(i * 8));
+}
 const vector = (eventId: string, features: Record<string, number>) => ({
   stream: 'sensors',
   key: 'P-1',
@@ -108,7 +114,20 @@ describe('feature vectors', () => {
       { event_id: 'e3', features: inline },
       { event_id: 'e4', features: { 'temp.w1m.mean': 9 } },
     ]);
-    expect(inferenceRow(inference('e3', inline), {}, 'inline').vector).toEqual([7, 0.5, 2]);
+    expect(valuesOf(inferenceRow(inference('e3', inline), {}, 'inline'))).toEqual([7, 0.5, 2]);
+  });
+
+  it('stores the very values it is given, sent as bytes, in features and inline inference vectors', async () => {
+    const awkward = [1 / 3, 1e-300, 5e-324, Number.MAX_VALUE, -123.456, 0.1 + 0.2, 2 ** 53 + 2];
+    const features = Object.fromEntries(awkward.map((v, i) => [`f${i}`, v]));
+    const row = { ...vector('e7', features), featureSetVersion: 'exact' };
+    await db.ch.insertRows('features', [featureRow(row)]);
+    await db.ch.insertRows('inferences', [inferenceRow(inference('e7', features), {}, 'inline')]);
+    const stored = await db.ch.query<{ vector: number[] }>(
+      `SELECT vector FROM features FINAL WHERE event_id = 'e7'
+       UNION ALL SELECT vector FROM inferences FINAL WHERE event_id = 'e7'`,
+    );
+    expect(stored).toEqual([{ vector: awkward }, { vector: awkward }]);
   });
 
   it('FeatureSetNames writes the names of a set version once per process', async () => {
@@ -133,6 +152,6 @@ describe('feature vectors', () => {
       { feature_set: 'pump', feature_set_version: 'v1', names: ['b', 'a'] },
       { feature_set: 'pump', feature_set_version: 'v2', names: ['b', 'a'] },
     ]);
-    expect(featureRow(a).vector).toEqual([1, 2]);
+    expect(valuesOf(featureRow(a))).toEqual([1, 2]);
   });
 });
