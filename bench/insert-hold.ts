@@ -56,7 +56,9 @@ try {
     }),
   );
   for (const form of Object.values(FORMS)) await ch.insertRows('features', inputs.map(form)); // warm-up
-  const figures: Record<string, { wall: number[]; cpu: number[]; held: number[] }> = {};
+  const figures = Object.fromEntries(
+    Object.keys(FORMS).map((name) => [name, { wall: [] as number[], cpu: [] as number[], held: [] as number[] }]),
+  );
   for (let run = 1; run <= runs; run++) {
     for (const [name, form] of Object.entries(FORMS)) {
       const delay = monitorEventLoopDelay({ resolution: 1 });
@@ -67,7 +69,7 @@ try {
       const wall = performance.now() - started;
       const used = process.cpuUsage(cpu);
       delay.disable();
-      const f = (figures[name] ??= { wall: [], cpu: [], held: [] });
+      const f = figures[name]!;
       f.wall.push(wall);
       f.cpu.push((used.user + used.system) / 1000);
       f.held.push(delay.max / 1e6);
