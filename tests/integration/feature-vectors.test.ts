@@ -17,6 +17,7 @@ import {
 } from '../../adapters/clickhouse/rows.js';
 import type { Inference } from '../../core/events/types.js';
 import { openTestClickHouse, type TestClickHouse } from '../helpers/clickhouse.js';
+import { vectorOfRow } from '../helpers/vector-bytes.js';
 
 let db: TestClickHouse;
 beforeAll(async () => {
@@ -28,11 +29,6 @@ afterAll(async () => {
 
 const T = Date.UTC(2026, 2, 2, 6);
 
-/** The values a row sends as bytes (`vector_base64`, clickhouse/0018). */
-function valuesOf(row: Record<string, unknown>): number[] {
-  const bytes = Buffer.from(String(row.vector_base64), 'base64');
-  return Array.from({ length: bytes.length / 8 }, (_, i) => bytes.readDoubleLE(i * 8));
-}
 const vector = (eventId: string, features: Record<string, number>) => ({
   stream: 'sensors',
   key: 'P-1',
@@ -114,7 +110,7 @@ describe('feature vectors', () => {
       { event_id: 'e3', features: inline },
       { event_id: 'e4', features: { 'temp.w1m.mean': 9 } },
     ]);
-    expect(valuesOf(inferenceRow(inference('e3', inline), {}, 'inline'))).toEqual([7, 0.5, 2]);
+    expect(vectorOfRow(inferenceRow(inference('e3', inline), {}, 'inline'))).toEqual([7, 0.5, 2]);
   });
 
   it('stores the very values it is given, sent as bytes, in features and inline inference vectors', async () => {
@@ -152,6 +148,6 @@ describe('feature vectors', () => {
       { feature_set: 'pump', feature_set_version: 'v1', names: ['b', 'a'] },
       { feature_set: 'pump', feature_set_version: 'v2', names: ['b', 'a'] },
     ]);
-    expect(valuesOf(featureRow(a))).toEqual([1, 2]);
+    expect(vectorOfRow(featureRow(a))).toEqual([1, 2]);
   });
 });

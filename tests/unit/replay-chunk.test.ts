@@ -11,6 +11,7 @@ import { channelSpecs } from '../../core/plant/catalogue.js';
 import { type ScoringModel, staticModels, streamScoringFromConfig } from '../../core/scoring/index.js';
 import { type ChunkOutput, scoreChunk } from '../../replay/chunk-scorer.js';
 import { warmStart } from '../../replay/warmup.js';
+import { vectorOfRow } from '../helpers/vector-bytes.js';
 
 const T0 = Date.UTC(2026, 2, 2, 6);
 const MIN = 60_000;
@@ -134,7 +135,7 @@ describe('replay chunk scorer', () => {
       out.featureSets.map((s) => [`${s.feature_set}/${s.feature_set_version}`, s.names as string[]]),
     );
     for (const f of out.features) {
-      expect(names.get(`${f.feature_set}/${f.feature_set_version}`)?.length).toBe((f.vector as number[]).length);
+      expect(names.get(`${f.feature_set}/${f.feature_set_version}`)?.length).toBe(vectorOfRow(f).length);
     }
     const live = await scoreChunk(deps, { runId: '', chunkId: 'c', from: T0 + 30 * MIN, to: T0 + 50 * MIN, rows });
     expect(out.alerts.length).toBeGreaterThan(0);
@@ -153,12 +154,13 @@ describe('replay chunk scorer', () => {
     const short = rows.filter((r) => Number(r.event_time_ms) >= from - scoring.retentionMs);
     const approx = await scoreChunk(deps, { runId: 'x', chunkId: 'b', from, to: T0 + 60 * MIN, rows: short });
     expect(approx.features.length).toBe(whole.features.length);
-    const byId = new Map(whole.features.map((f) => [f.event_id, f.vector as number[]]));
+    const byId = new Map(whole.features.map((f) => [f.event_id, vectorOfRow(f)]));
     let worst = 0;
     for (const f of approx.features) {
       const expected = byId.get(f.event_id)!;
-      expect((f.vector as number[]).length).toBe(expected.length);
-      (f.vector as number[]).forEach((value, i) => {
+      const values = vectorOfRow(f);
+      expect(values.length).toBe(expected.length);
+      values.forEach((value, i) => {
         worst = Math.max(worst, Math.abs(value - expected[i]!) / Math.max(1, Math.abs(expected[i]!)));
       });
     }

@@ -3,12 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { vectorBase64 } from '../../adapters/clickhouse/rows.js';
 import { lazyFeatures } from '../../core/scoring/feature-map.js';
-
-/** What the table's DEFAULT does: reinterpret the decoded bytes as little-endian Float64 values. */
-function decoded(base64: string): number[] {
-  const bytes = Buffer.from(base64, 'base64');
-  return Array.from({ length: bytes.length / 8 }, (_, i) => bytes.readDoubleLE(i * 8));
-}
+import { vectorOfRow } from '../helpers/vector-bytes.js';
 
 describe('vectorBase64', () => {
   it("gives back every value, in order, bit for bit, from the pipeline's vector or from a name -> value map", () => {
@@ -21,8 +16,8 @@ describe('vectorBase64', () => {
         const names = values.map((_, i) => `f${i}`);
         const holder = lazyFeatures(names, vector)({});
         const map = { features: Object.fromEntries(names.map((n, i) => [n, values[i]!])) };
-        expect(decoded(vectorBase64(holder))).toEqual(values);
-        expect(decoded(vectorBase64(map))).toEqual(values);
+        expect(vectorOfRow({ vector_base64: vectorBase64(holder) })).toEqual(values);
+        expect(vectorOfRow({ vector_base64: vectorBase64(map) })).toEqual(values);
       }),
     );
   });
