@@ -9,6 +9,7 @@ import type { Registry } from '../metrics.js';
 import { wrapClient } from './client.js';
 import { IDENTIFIER } from './encoded-rows.js';
 import { clickhouseError } from './errors.js';
+import { assertMigrated } from './migrations/runner.js';
 import { chdbDataDir, openChdb } from './open-chdb.js';
 import { openServer, redactedUrl } from './open-server.js';
 import type { ClickHouse } from './types.js';
@@ -56,4 +57,23 @@ export async function createClickHouse(
     insertBytes,
     onClose: release,
   });
+}
+
+/**
+ * `createClickHouse` for a long-running role that writes (the processor, the API): refuses to start, closing what
+ * it opened, while a migration is pending (VIGIL_CLICKHOUSE_MIGRATIONS_PENDING says which and what to run).
+ */
+export async function createMigratedClickHouse(
+  config: Pick<Config, 'clickhouse' | 'general'>,
+  logger: Logger,
+  options: CreateClickHouseOptions = {},
+): Promise<ClickHouse> {
+  const ch = await createClickHouse(config, logger, options);
+  try {
+    await assertMigrated(ch);
+    return ch;
+  } catch (error) {
+    await ch.close();
+    throw error;
+  }
 }

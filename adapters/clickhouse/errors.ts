@@ -89,6 +89,12 @@ export const clickhouseError = errorCatalogue({
     status: 500,
     retriable: false,
   },
+  VIGIL_CLICKHOUSE_MIGRATIONS_PENDING: {
+    message:
+      '{count} migration(s) not applied to {database}: {files}; run `vigil migrate` first (the stream and the API write the columns they add)',
+    status: 503,
+    retriable: false,
+  },
   VIGIL_CLICKHOUSE_MIGRATION_FAILED: {
     message:
       'migration {file} failed at statement {statement} of {total}: {reason}. Nothing was recorded for {file}; fix it and run `vigil migrate` again (its statements must be safe to re-run)',

@@ -3,7 +3,7 @@
  * or SIGTERM, serving /metrics on VIGIL_METRICS_PORT. Start several for scale-out: they share partitions.
  */
 import type { Command } from 'commander';
-import { createClickHouse } from '../../adapters/clickhouse/index.js';
+import { createMigratedClickHouse } from '../../adapters/clickhouse/index.js';
 import { createMetricsRegistry, serveMetrics } from '../../adapters/metrics.js';
 import { liveAlertRulesFor } from '../../alert-workflow/index.js';
 import { NotificationRelay } from '../../alert-workflow/notification-relay.js';
@@ -33,7 +33,7 @@ export function registerProcess(program: Command, ctx: CliContext): void {
       }
       const config = ctx.config();
       const logger = ctx.logger();
-      const clickhouse = await createClickHouse(config, logger);
+      const clickhouse = await createMigratedClickHouse(config, logger);
       const metrics = createMetricsRegistry();
       const server = await serveMetrics(metrics, config.api.host, config.processor.metricsPort);
       let fatal: unknown;

@@ -6,7 +6,7 @@
  * cleanly on SIGINT/SIGTERM (in-flight requests finish, every buffered audit row is written).
  */
 import type { Command } from 'commander';
-import { type ClickHouse, createClickHouse } from '../../adapters/clickhouse/index.js';
+import { type ClickHouse, createMigratedClickHouse } from '../../adapters/clickhouse/index.js';
 import type { Logger } from '../../adapters/logger.js';
 import { createMetricsRegistry } from '../../adapters/metrics.js';
 import type { Config } from '../../core/config/index.js';
@@ -113,7 +113,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
       const config = ctx.config();
       const logger = ctx.logger();
       const metrics = createMetricsRegistry();
-      const ch = await createClickHouse(config, logger, { metrics });
+      const ch = await createMigratedClickHouse(config, logger, { metrics });
       const kafka = createKafkaIo(config, logger);
       const ingest = lazyReadingPublisher(config, logger);
       let served: ServedModels | undefined;

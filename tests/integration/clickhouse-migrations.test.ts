@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { applyMigrations, localMigrations, migrationStatus } from '../../adapters/clickhouse/index.js';
+import { applyMigrations, assertMigrated, localMigrations, migrationStatus } from '../../adapters/clickhouse/index.js';
 import { isVigilError } from '../../core/errors.js';
 import { runCli } from '../helpers/cli.js';
 import { openTestClickHouse, silentLogger, type TestClickHouse } from '../helpers/clickhouse.js';
@@ -163,5 +163,25 @@ describe('vigil migrate', () => {
     const run = await runCli(['migrate', '--only', 'nope'], anchor.env);
     expect(run.code).toBe(2);
     expect(run.err).toContain('steps: clickhouse');
+  });
+});
+
+describe('roles that write', () => {
+  it('refuse to start while a migration is pending, naming the files and `vigil migrate`', async () => {
+    const db = await emptyDatabase();
+    for (const argv of [['process', '--stream', 'sensors'], ['serve']]) {
+      const run = await runCli(argv, db.env);
+      expect(run.code, argv.join(' ')).toBe(1);
+      expect(run.err).toContain('VIGIL_CLICKHOUSE_MIGRATIONS_PENDING');
+      expect(run.err).toContain('0018_vector_bytes.sql');
+      expect(run.err).toContain('vigil migrate');
+    }
+    await expect(assertMigrated(db.ch)).rejects.toThrow(/not applied/);
+  });
+
+  it('start once every migration is applied', async () => {
+    const db = await emptyDatabase();
+    await applyMigrations(db.ch, silentLogger);
+    await expect(assertMigrated(db.ch)).resolves.toBeUndefined();
   });
 });

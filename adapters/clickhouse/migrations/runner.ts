@@ -66,6 +66,20 @@ export async function migrationStatus(ch: ClickHouse, dir: string = DEFAULT_MIGR
   return planMigrations(localMigrations(dir), await appliedMigrations(ch), { database: ch.database, dir });
 }
 
+/**
+ * Refuses to go on while a migration is pending: a role that writes (the processor, the API) would otherwise fail
+ * on its first insert of a column a pending migration adds, long after it started and far from the cause.
+ */
+export async function assertMigrated(ch: ClickHouse, dir: string = DEFAULT_MIGRATIONS_DIR): Promise<void> {
+  const { pending } = await migrationStatus(ch, dir);
+  if (pending.length === 0) return;
+  throw clickhouseError('VIGIL_CLICKHOUSE_MIGRATIONS_PENDING', {
+    count: pending.length,
+    database: ch.database,
+    files: pending.map((m) => m.fileName).join(', '),
+  });
+}
+
 async function applyOne(ch: ClickHouse, migration: Migration): Promise<void> {
   const total = migration.statements.length;
   for (const [index, statement] of migration.statements.entries()) {
