@@ -243,7 +243,7 @@ describe('opening', () => {
     },
   );
 
-  it.skipIf(serverUrl !== undefined)("runs the engine's merges below the process's own priority", async () => {
+  it.skipIf(serverUrl !== undefined)('starts the engine with its merges at MERGE_NICE (the setting it reports; the threads are not sampled)', async () => {
     const [merges] = await db.ch.query<{ value: string }>(
       "SELECT value FROM system.server_settings WHERE name = 'os_threads_nice_value_merge_mutate'",
     );
