@@ -243,12 +243,15 @@ describe('opening', () => {
     },
   );
 
-  it.skipIf(serverUrl !== undefined)('starts the engine with its merges at MERGE_NICE (the setting it reports; the threads are not sampled)', async () => {
-    const [merges] = await db.ch.query<{ value: string }>(
-      "SELECT value FROM system.server_settings WHERE name = 'os_threads_nice_value_merge_mutate'",
-    );
-    expect(Number(merges?.value)).toBe(MERGE_NICE);
-  });
+  it.skipIf(serverUrl !== undefined)(
+    'starts the engine with its merges at MERGE_NICE (the setting it reports; the threads are not sampled)',
+    async () => {
+      const [merges] = await db.ch.query<{ value: string }>(
+        "SELECT value FROM system.server_settings WHERE name = 'os_threads_nice_value_merge_mutate'",
+      );
+      expect(Number(merges?.value)).toBe(MERGE_NICE);
+    },
+  );
 
   it('says to run `vigil migrate` when the database does not exist', async () => {
     const error = await rejection(
