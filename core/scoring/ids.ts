@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Uuid } from '../sha256.js';
 
 /**
  * Deterministic inference id (UUID-shaped, from sha256 of the idempotent key): a retried or re-processed event
@@ -6,8 +6,5 @@ import { createHash } from 'node:crypto';
  * it, for the same reason it is not part of the table's key.
  */
 export function inferenceId(stream: string, eventId: string, modelName: string, role: string, runId: string): string {
-  const hex = createHash('sha256')
-    .update(`${stream}\u0000${eventId}\u0000${modelName}\u0000${role}\u0000${runId}`)
-    .digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  return sha256Uuid(`${stream}\u0000${eventId}\u0000${modelName}\u0000${role}\u0000${runId}`);
 }

@@ -4,7 +4,9 @@
  * slow password hash adds nothing (there is no dictionary to attack), and sha256 keeps authentication cheap.
  * The stored and presented hashes are compared with crypto.timingSafeEqual.
  */
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { sha256Hex } from '../../core/sha256.js';
 
 const KEY_PATTERN = /^vgl_([0-9a-f]{8})_([A-Za-z0-9_-]{43})$/;
 
@@ -35,7 +37,7 @@ export function parseApiKey(token: string): ParsedKey | undefined {
 }
 
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return sha256Hex(secret);
 }
 
 /** Constant-time comparison of sha256(secret) with a stored hex hash. */

@@ -4,10 +4,11 @@
  * channel (a number, or empty when the channel was not read). Parsed as a stream (csv-parse), so memory is bounded
  * by the readings kept, which VIGIL_API_MAX_READINGS caps.
  */
-import { createHash } from 'node:crypto';
+
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import type { SensorReading } from '../../core/events/types.js';
+import { sha256Hex } from '../../core/sha256.js';
 import { servingError } from '../errors.js';
 import { MAX_EPOCH_MS } from '../schemas.js';
 import type { ScoreResult } from './api-scorer.js';
@@ -38,7 +39,7 @@ export function parseEventTime(raw: string): number | undefined {
 
 /** A stable event id for a reading that came without one: the same file gives the same ids. */
 export function derivedEventId(assetId: string, eventTime: number, index: number): string {
-  return createHash('sha256').update(`${assetId}\u0000${eventTime}\u0000${index}`).digest('hex').slice(0, 32);
+  return sha256Hex(`${assetId}\u0000${eventTime}\u0000${index}`).slice(0, 32);
 }
 
 export async function readCsvReadings(input: Readable, maxReadings: number): Promise<SensorReading[]> {
