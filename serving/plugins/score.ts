@@ -134,8 +134,7 @@ export const scorePlugin: FastifyPluginAsync<ServingContext> = async (app, ctx) 
         .header('content-disposition', `attachment; filename="scores-${request.id}.csv"`)
         .send(resultsToCsv(result));
     }
-    const rows = request.query.features ? result.rows : result.rows.map(({ features: _f, ...row }) => row);
-    return reply.send({ ...result, rows, inferences: undefined });
+    return reply.send({ ...result, inferences: undefined });
   }
 
   const produces = ['application/json', 'text/csv'];

@@ -47,7 +47,8 @@ export interface ScoredRow {
   readonly anomaly?: boolean;
   readonly modelVersion?: string;
   readonly scores: ModelScore[];
-  readonly features: Readonly<Record<string, number>>;
+  /** Every feature value of the row; only when the request asked for them (`features`). */
+  readonly features?: Readonly<Record<string, number>>;
 }
 
 export interface ScoreResult {
@@ -80,7 +81,11 @@ export class ApiScorer {
     this.#stream = sensorStream(options.features, options.channelNamesOf, options.speedChannelOf);
   }
 
-  /** `features`: every row's feature values in the result (default: only scored rows', which their inferences keep). */
+  /**
+   * `features`: every row's feature values in the result. Not named otherwise: the name -> value maps (~230
+   * doubles per scored row) outlived the young generation's collections, 56 of the 66 KB per request that each
+   * collection copied, and the response dropped them (bench/README.md, "what a collection copies").
+   */
   async score(
     readings: readonly SensorReading[],
     who: { apiKeyId: string; requestId: string; now: number },
@@ -101,7 +106,7 @@ export class ApiScorer {
     for (const item of out.late) statusOf.set(item.event.eventId, 'late');
     for (const item of out.unknownSubject) statusOf.set(item.event.eventId, 'unknown-asset-type');
     const accepted = new Set(out.accepted.map((i) => i.event.eventId));
-    const featuresOf = new Map(out.features.map((f) => [f.eventId, f.features]));
+    const featuresOf = options.features ? new Map(out.features.map((f) => [f.eventId, f.features])) : undefined;
     const scoresOf = new Map<string, ModelScore[]>();
     for (const inf of out.inferences) {
       const list = scoresOf.get(inf.eventId) ?? [];
@@ -137,7 +142,7 @@ export class ApiScorer {
           modelVersion: production.modelVersion,
         }),
         scores: status === 'duplicate' ? [] : scores,
-        features: status === 'duplicate' ? {} : (featuresOf.get(r.eventId) ?? {}),
+        ...(featuresOf && { features: status === 'duplicate' ? {} : (featuresOf.get(r.eventId) ?? {}) }),
       };
     });
     // Traceability before answering: a score whose row cannot be kept is not given out.

@@ -114,11 +114,13 @@ describe('scoring through the API', () => {
 
     for (const response of [single, batch, file]) {
       const body = response.json() as {
-        rows: { eventId: string; status: string; score?: number }[];
+        rows: { eventId: string; status: string; score?: number; features?: unknown }[];
         summary: { anomalies: number };
       };
       const scored = body.rows.filter((r) => r.status === 'scored');
       expect(scored.length).toBe(expected.size);
+      // Feature values only when asked for (?features=true, below).
+      expect(body.rows.filter((r) => r.features !== undefined)).toEqual([]);
       for (const row of scored) expect(row.score).toBeCloseTo(expected.get(row.eventId)!, 5);
       expect(body.summary.anomalies).toBeGreaterThan(0);
     }
