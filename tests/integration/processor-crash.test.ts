@@ -111,7 +111,12 @@ describe('stream processor under SIGKILL', () => {
           return committed > progress || committed >= published || child.exitCode !== null;
         },
         { description: `incarnation ${kill} to commit a batch`, timeoutMs: 60_000, intervalMs: 20 },
-      );
+      ).catch((error: unknown) => {
+        // What the incarnation itself said is the first thing to read when this fails (it failed once in CI).
+        child.kill('SIGKILL');
+        const message = error instanceof Error ? error.message : String(error);
+        throw new Error(`${message}\n--- incarnation ${kill}, last output ---\n${child.output().slice(-6_000)}`);
+      });
       await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 150)));
       child.kill('SIGKILL');
       await exitOf(child);
