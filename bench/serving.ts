@@ -16,12 +16,13 @@
  * autocannon's latency histogram has a 1 ms resolution.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
+import { sha256Hex } from '../core/sha256.js';
 import { openServingBench, pumpSequence } from './lib/serving-setup.js';
 import { ratioOf, type Summary, summarize } from './lib/stats.js';
 
@@ -104,7 +105,7 @@ async function startPeer(token: string, trainFile: string): Promise<{ url: strin
       '--train',
       trainFile,
       '--key-sha256',
-      createHash('sha256').update(token).digest('hex'),
+      sha256Hex(token),
       '--store',
       join(work, 'peer.sqlite'),
     ],

@@ -4,7 +4,7 @@
  * run did not observe at all (an asset silent for longer than the lookback) keeps its state: no data is not
  * "healthy". Rows go to `monitoring_alerts` (ReplacingMergeTree by version, read with FINAL).
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../core/sha256.js';
 
 export type MonitoringAlertKind = 'stale_asset' | 'dead_channel' | 'drift';
 export type MonitoringSeverity = 'medium' | 'high';
@@ -41,7 +41,7 @@ export interface MonitoringAlertRow {
 
 /** Deterministic id: a re-run of the same transition writes the same row, which collapses. */
 export function monitoringAlertId(kind: string, subject: string, openedAt: number): string {
-  return createHash('sha256').update(`${kind}\n${subject}\n${openedAt}`).digest('hex').slice(0, 32);
+  return sha256Hex(`${kind}\n${subject}\n${openedAt}`).slice(0, 32);
 }
 
 const keyOf = (kind: string, subject: string) => `${kind}\u0000${subject}`;

@@ -4,13 +4,13 @@
  * the candidate's training snapshot (`<datasets dir>/<card.dataset.file>`, checked against the card's sha256),
  * held out = event time >= card.dataset.trainUntil, exactly the rows the trainer evaluated on.
  */
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parquetRead } from 'hyparquet';
 import { OnnxScorer } from '../adapters/onnx/index.js';
 import type { ModelCard } from '../core/model/card.js';
+import { sha256Hex } from '../core/sha256.js';
 import { pointMetrics, type RegressionEvidence } from './gates.js';
 
 export interface ModelOnDisk {
@@ -34,7 +34,7 @@ export async function readHeldOut(
 ): Promise<{ rows?: HeldOutRows; why?: string }> {
   if (!existsSync(path)) return { why: `the candidate's snapshot ${path} is not there` };
   const bytes = await readFile(path);
-  const actual = createHash('sha256').update(bytes).digest('hex');
+  const actual = sha256Hex(bytes);
   if (actual !== sha256) return { why: `snapshot ${path} has sha256 ${actual}, the card says ${sha256}` };
   const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   let data: unknown[][] = [];

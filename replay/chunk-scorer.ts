@@ -3,7 +3,6 @@
  * pipeline (the same code as the stream), keeping the outputs whose event time lies in the chunk. Runs in a
  * worker thread or in the main thread; it does no I/O, so both give the same rows.
  */
-import { createHash } from 'node:crypto';
 import { alertRow, featureRow, featureSetRows, inferenceRow } from '../adapters/clickhouse/rows.js';
 import type { Row } from '../adapters/clickhouse/types.js';
 import type { AlertPolicyConfig } from '../core/alerts/index.js';
@@ -14,6 +13,7 @@ import {
   ScoringPipeline,
   type StreamDefinition,
 } from '../core/scoring/index.js';
+import { sha256Uuid } from '../core/sha256.js';
 
 /** A raw row as read by raw-source.ts: the stream's raw columns plus its Kafka coordinates. */
 export interface ChunkInput {
@@ -101,7 +101,5 @@ export async function scoreChunk<E>(deps: ChunkScorerDeps<E>, input: ChunkInput)
  * opening time, not by id.
  */
 export function replayAlertRow(alert: Alert, runId: string): Row {
-  const hex = createHash('sha256').update(`${runId}\u0000${alert.alertId}`).digest('hex');
-  const id = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
-  return alertRow({ ...alert, alertId: id }, runId);
+  return alertRow({ ...alert, alertId: sha256Uuid(`${runId}\u0000${alert.alertId}`) }, runId);
 }

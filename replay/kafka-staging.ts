@@ -19,7 +19,6 @@
  * table is named after the run id; the caller (replay-range.ts) drops it when the pass ends, and a resumed run
  * stages again.
  */
-import { createHash } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { storedAssetTypes } from '../adapters/clickhouse/asset-types.js';
 import type { ClickHouse } from '../adapters/clickhouse/index.js';
@@ -39,6 +38,7 @@ import { validateOrder } from '../core/events/validate-order.js';
 import { catalogueWith } from '../core/plant/asset-type-catalogue.js';
 import { DEFAULT_RETRY, withRetry } from '../core/retry.js';
 import { type StreamName, streamScoringFromConfig } from '../core/scoring/index.js';
+import { sha256Hex } from '../core/sha256.js';
 import { topicsFromConfig } from '../core/topics.js';
 import { replayError } from './errors.js';
 import type { StagedInput } from './raw-source.js';
@@ -85,7 +85,7 @@ const STAGING_RETRY = { ...DEFAULT_RETRY, maxAttempts: 10 };
 
 /** The staging table of a run: `replay_input_<hash of the run id>` (run ids may hold '.', ':' and '-'). */
 export function stagingTableOf(runId: string): string {
-  return `replay_input_${createHash('sha256').update(runId).digest('hex').slice(0, 12)}`;
+  return `replay_input_${sha256Hex(runId).slice(0, 12)}`;
 }
 
 export async function dropStagingTable(ch: ClickHouse, table: string): Promise<void> {

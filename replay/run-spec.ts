@@ -3,8 +3,8 @@
  * the same options always give the same run id and the same chunks, which is what makes a rerun replace its own
  * rows and a resumed run skip exactly the chunks already done.
  */
-import { createHash } from 'node:crypto';
 import type { StreamName } from '../core/scoring/index.js';
+import { sha256Hex } from '../core/sha256.js';
 import { replayError } from './errors.js';
 
 export interface ReplaySpec {
@@ -60,7 +60,7 @@ function compactTime(ms: number): string {
 }
 
 function shortHash(text: string, length = 8): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, length);
+  return sha256Hex(text).slice(0, length);
 }
 
 /**

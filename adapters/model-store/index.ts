@@ -1,1 +1,1 @@
-export { ModelStore, readModelDir, type StoredModel, sha256Of } from './model-store.js';
+export { ModelStore, readModelDir, type StoredModel } from './model-store.js';

@@ -7,12 +7,13 @@
  * Default root: `<VIGIL_DATA_DIR>/models`. A processor asks the registry which version to run, then
  * `store.verified(info)` for the directory to hand to `openModelDir(dir, featureSet)`.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { type ModelCard, parseCardText } from '../../core/model/card.js';
 import { modelError } from '../../core/model/errors.js';
+import { sha256Hex } from '../../core/sha256.js';
 import { modelStoreError } from './errors.js';
 
 export interface StoredModel {
@@ -23,10 +24,6 @@ export interface StoredModel {
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;
-
-export function sha256Of(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
 
 async function readOrThrow(path: string): Promise<Buffer> {
   try {
@@ -44,7 +41,7 @@ export async function readModelDir(dir: string): Promise<{ card: ModelCard; card
   // The card names a file in its own directory; a path elsewhere is not followed.
   const onnxPath = join(dir, basename(card.onnx.file));
   const onnx = await readOrThrow(onnxPath);
-  const actual = sha256Of(onnx);
+  const actual = sha256Hex(onnx);
   if (actual !== card.onnx.sha256) {
     throw modelError('VIGIL_MODEL_HASH_MISMATCH', { path: onnxPath, actual, expected: card.onnx.sha256 });
   }

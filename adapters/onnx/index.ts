@@ -1,4 +1,4 @@
 export { checkSessionIo } from './io-contract.js';
 export { type OpenedModel, openModelDir, readCard } from './model-dir.js';
 export { checkParity } from './parity.js';
-export { OnnxScorer, type Scorer, type ScorerOptions, sha256Hex } from './scorer.js';
+export { OnnxScorer, type Scorer, type ScorerOptions } from './scorer.js';

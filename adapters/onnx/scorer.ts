@@ -7,11 +7,11 @@
  * One intra-op thread by default: the pipeline scales by partitions and processes, and a single thread keeps
  * each row's arithmetic the same whatever the batch size.
  */
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
 import type { ModelCard } from '../../core/model/card.js';
 import { modelError } from '../../core/model/errors.js';
+import { sha256Hex } from '../../core/sha256.js';
 import { checkSessionIo } from './io-contract.js';
 
 export interface ScorerOptions {
@@ -25,10 +25,6 @@ export interface Scorer {
   /** Scores `n` rows; `rows` is one Float64Array per row, or one flat row-major Float32Array of n * featureCount. */
   scoreBatch(rows: readonly Float64Array[] | Float32Array, n?: number): Promise<Float32Array>;
   close(): Promise<void>;
-}
-
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 export class OnnxScorer implements Scorer {

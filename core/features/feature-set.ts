@@ -4,8 +4,8 @@
  * normalised (windows sorted, aggregations in canonical order) and frozen; it yields the ordered feature names a
  * model is trained on and a definition hash the model declares (sha256 of the canonical JSON of the declaration).
  */
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { sha256Hex } from '../sha256.js';
 import { featuresError } from './errors.js';
 
 /** Canonical order of the aggregations inside one (channel, window): the vector follows it. */
@@ -239,7 +239,7 @@ export function definitionHash(definition: FeatureSetDefinition): string {
     warmup,
     ewmaHalfLifeFraction: definition.ewmaHalfLifeFraction,
   };
-  return createHash('sha256').update(canonicalJson(hashed)).digest('hex');
+  return sha256Hex(canonicalJson(hashed));
 }
 
 function deepFreeze<T>(value: T): T {

@@ -4,7 +4,6 @@
  * slow password hash adds nothing (there is no dictionary to attack), and sha256 keeps authentication cheap.
  * The stored and presented hashes are compared with crypto.timingSafeEqual.
  */
-
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { sha256Hex } from '../../core/sha256.js';
 

@@ -4,7 +4,6 @@
  * channel (a number, or empty when the channel was not read). Parsed as a stream (csv-parse), so memory is bounded
  * by the readings kept, which VIGIL_API_MAX_READINGS caps.
  */
-
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import type { SensorReading } from '../../core/events/types.js';

@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openModelDir, readCard } from '../../adapters/onnx/model-dir.js';
 import { checkParity } from '../../adapters/onnx/parity.js';
-import { OnnxScorer, sha256Hex } from '../../adapters/onnx/scorer.js';
+import { OnnxScorer } from '../../adapters/onnx/scorer.js';
 import { isVigilError } from '../../core/errors.js';
 import type { ModelCard } from '../../core/model/card.js';
+import { sha256Hex } from '../../core/sha256.js';
 
 const FIXTURES = new URL('../fixtures/models/', import.meta.url).pathname;
 const MODELS = ['sensors-pump-pca', 'sensors-pump-iforest'] as const;

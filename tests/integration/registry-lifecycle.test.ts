@@ -14,12 +14,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createKafkaClient } from '../../adapters/kafka/client.js';
 import { createEventCodec } from '../../adapters/kafka/event-codec.js';
 import { ensureTopics } from '../../adapters/kafka/topics.js';
-import { sha256Of } from '../../adapters/model-store/index.js';
 import { createRegistryClient } from '../../adapters/registry/client.js';
 import { registerSchemas } from '../../adapters/registry/register-schemas.js';
 import { configWith } from '../../core/config/index.js';
 import { isVigilError } from '../../core/errors.js';
 import type { ModelEvent } from '../../core/events/types.js';
+import { sha256Hex } from '../../core/sha256.js';
 import { topicsFromConfig } from '../../core/topics.js';
 import {
   bootstrapDefaultModels,
@@ -216,7 +216,7 @@ describe('model lifecycle', () => {
     const garbage = Buffer.from('this is not an ONNX model');
     const corrupt = variant(A, 'corrupt', (card) => {
       card.version = 'corrupt';
-      card.onnx.sha256 = sha256Of(garbage);
+      card.onnx.sha256 = sha256Hex(garbage);
     });
     writeFileSync(join(corrupt, 'model.onnx'), garbage);
     expect(isVigilError(await refusal(registry.register(corrupt, 'x')), 'VIGIL_MODEL_ONNX_INVALID')).toBe(true);

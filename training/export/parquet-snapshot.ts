@@ -4,10 +4,10 @@
  * bytes (and so the name, which is the dataset version) depend on the rows, not on the order they were computed.
  * Written with hyparquet-writer (pure JS, deterministic output: no timestamps in the file).
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
+import { sha256Hex } from '../../core/sha256.js';
 import { trainingError } from './errors.js';
 import type { FeatureRows } from './feature-rows.js';
 
@@ -67,7 +67,7 @@ export function snapshotBytes(rows: FeatureRows): Uint8Array {
 
 export function writeSnapshot(dir: string, baseName: string, rows: FeatureRows, lineage: SnapshotLineage): Snapshot {
   const bytes = snapshotBytes(rows);
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const sha256 = sha256Hex(bytes);
   const path = join(dir, `${baseName}-${sha256.slice(0, 16)}.parquet`);
   const metaPath = `${path}.meta.json`;
   const assets = [...new Set(rows.keys)].sort();

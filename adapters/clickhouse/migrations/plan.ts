@@ -2,7 +2,7 @@
  * The pure half of migrations: which files are migrations, in what order, their checksums, and what is left to
  * apply given what `schema_migrations` says was applied. No I/O: the runner reads files and talks to ClickHouse.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../../../core/sha256.js';
 import { clickhouseError } from '../errors.js';
 import { splitStatements } from './split.js';
 
@@ -45,7 +45,7 @@ export interface MigrationPlan {
 const FILE_NAME = /^(\d{4})_([a-z0-9_]+)\.sql$/;
 
 export function checksumOf(sql: string): string {
-  return createHash('sha256').update(sql, 'utf8').digest('hex');
+  return sha256Hex(sql);
 }
 
 /**
