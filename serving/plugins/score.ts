@@ -109,11 +109,6 @@ function wantsCsv(request: FastifyRequest<{ Querystring: FormatQuery }>): boolea
 
 export const scorePlugin: FastifyPluginAsync<ServingContext> = async (app, ctx) => {
   const limits = ctx.config.serving;
-  await app.register(multipart, {
-    limits: { fileSize: limits.uploadLimitBytes, files: 1, fields: 10, parts: 12 },
-    throwFileSizeLimit: true,
-  });
-
   async function run(
     request: FastifyRequest<{ Querystring: FormatQuery }>,
     reply: FastifyReply,
@@ -240,46 +235,56 @@ export const scorePlugin: FastifyPluginAsync<ServingContext> = async (app, ctx) 
     },
   );
 
-  app.post<{ Querystring: FormatQuery }>(
-    '/v1/score/file',
-    {
-      config: { permission: 'score' },
-      schema: {
-        tags: ['score'],
-        summary: 'Score a CSV file (multipart field "file"): asset_id, asset_type, event_time, channel columns',
-        consumes: ['multipart/form-data'],
-        produces,
-        querystring: formatQuery,
-        response: { 200: scoreResultSchema, ...errorResponses },
+  // Multipart in the file route's own scope: its hooks run for every request of the scope they are registered in,
+  // and its per-request 'close' listener on the raw response kept each JSON request's objects alive through
+  // young-generation collections (bench/README.md, "what kept finished requests alive").
+  await app.register(async (files) => {
+    await files.register(multipart, {
+      limits: { fileSize: limits.uploadLimitBytes, files: 1, fields: 10, parts: 12 },
+      throwFileSizeLimit: true,
+    });
+
+    files.post<{ Querystring: FormatQuery }>(
+      '/v1/score/file',
+      {
+        config: { permission: 'score' },
+        schema: {
+          tags: ['score'],
+          summary: 'Score a CSV file (multipart field "file"): asset_id, asset_type, event_time, channel columns',
+          consumes: ['multipart/form-data'],
+          produces,
+          querystring: formatQuery,
+          response: { 200: scoreResultSchema, ...errorResponses },
+        },
       },
-    },
-    async (request, reply) => {
-      if (!request.isMultipart()) {
-        throw servingError('VIGIL_SERVING_UNSUPPORTED_MEDIA', {
-          detail: 'POST /v1/score/file expects multipart/form-data with a "file" field holding the CSV',
-        });
-      }
-      const file = await request.file().catch((error: unknown) => {
-        // busboy refuses a multipart header without a boundary with a plain Error (no code): the client's mistake.
-        if (error instanceof Error && !('code' in error)) {
-          throw servingError('VIGIL_SERVING_VALIDATION', { detail: `multipart body: ${error.message}` });
+      async (request, reply) => {
+        if (!request.isMultipart()) {
+          throw servingError('VIGIL_SERVING_UNSUPPORTED_MEDIA', {
+            detail: 'POST /v1/score/file expects multipart/form-data with a "file" field holding the CSV',
+          });
         }
-        throw error;
-      });
-      if (file === undefined) {
-        throw servingError('VIGIL_SERVING_VALIDATION', { detail: 'body/file is required (multipart field "file")' });
-      }
-      // A file cut at the size limit may fail to parse (a half line) before the limit is noticed: the limit wins.
-      const tooLarge = () => servingError('VIGIL_SERVING_BODY_TOO_LARGE', { limit: limits.uploadLimitBytes });
-      let truncated = false;
-      file.file.once('limit', () => {
-        truncated = true;
-      });
-      const readings = await readCsvReadings(file.file, limits.maxReadings).catch((error: unknown) => {
-        throw truncated || file.file.truncated ? tooLarge() : error;
-      });
-      if (truncated || file.file.truncated) throw tooLarge();
-      return run(request, reply, readings);
-    },
-  );
+        const file = await request.file().catch((error: unknown) => {
+          // busboy refuses a multipart header without a boundary with a plain Error (no code): the client's mistake.
+          if (error instanceof Error && !('code' in error)) {
+            throw servingError('VIGIL_SERVING_VALIDATION', { detail: `multipart body: ${error.message}` });
+          }
+          throw error;
+        });
+        if (file === undefined) {
+          throw servingError('VIGIL_SERVING_VALIDATION', { detail: 'body/file is required (multipart field "file")' });
+        }
+        // A file cut at the size limit may fail to parse (a half line) before the limit is noticed: the limit wins.
+        const tooLarge = () => servingError('VIGIL_SERVING_BODY_TOO_LARGE', { limit: limits.uploadLimitBytes });
+        let truncated = false;
+        file.file.once('limit', () => {
+          truncated = true;
+        });
+        const readings = await readCsvReadings(file.file, limits.maxReadings).catch((error: unknown) => {
+          throw truncated || file.file.truncated ? tooLarge() : error;
+        });
+        if (truncated || file.file.truncated) throw tooLarge();
+        return run(request, reply, readings);
+      },
+    );
+  });
 };

@@ -159,6 +159,11 @@ function multipart(text: string) {
   return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
 
+/** A multipart upload with the viewer's key. */
+function withKey(upload: ReturnType<typeof multipart>) {
+  return { payload: upload.payload, headers: { ...upload.headers, ...auth(fx.keys.viewer) } };
+}
+
 let fx: ServingFixture;
 beforeAll(async () => {
   fx = await openServingFixture();
@@ -335,11 +340,42 @@ describe('limits and errors', () => {
     expect(response.body).not.toMatch(/\bat \//);
   });
 
-  it('sets security headers, a CSP among them', async () => {
-    const response = await fx.server.app.inject({ method: 'GET', url: '/healthz' });
-    expect(response.headers['content-security-policy']).toContain("default-src 'self'");
-    expect(response.headers['x-content-type-options']).toBe('nosniff');
-    expect(response.headers['strict-transport-security']).toBeDefined();
+  it('sets security headers, a CSP among them, on every kind of answer', async () => {
+    const answers = [
+      await fx.server.app.inject({ method: 'GET', url: '/healthz' }),
+      await fx.server.app.inject({ method: 'GET', url: '/v1/me' }),
+      await fx.server.app.inject({
+        method: 'POST',
+        url: '/v1/score',
+        headers: auth(fx.keys.viewer),
+        payload: sequence,
+      }),
+      await fx.server.app.inject({
+        method: 'POST',
+        url: '/v1/score/file',
+        ...withKey(multipart(csv)),
+      }),
+    ];
+    expect(answers.map((r) => r.statusCode)).toEqual([200, 401, 200, 200]);
+    for (const response of answers) {
+      expect(response.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+      expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
+      expect(response.headers['strict-transport-security']).toBeDefined();
+      expect(response.headers['x-powered-by']).toBeUndefined();
+    }
+  });
+
+  it('takes a multipart body only on the file route (415 on the JSON routes)', async () => {
+    for (const url of ['/v1/score', '/v1/score/batch']) {
+      const response = await fx.server.app.inject({
+        method: 'POST',
+        url,
+        ...withKey(multipart(csv)),
+      });
+      expect(response.statusCode).toBe(415);
+      expect(response.json().code).toBe('VIGIL_SERVING_UNSUPPORTED_MEDIA');
+    }
   });
 
   it('serves the OpenAPI document generated from the route schemas', async () => {
