@@ -149,4 +149,16 @@ describe('BufferedInsert', () => {
     await buffer.close();
     expect(inserts).toEqual([rows(0, 2), rows(2, 2)]);
   });
+
+  it('leaves the rows beyond whole batches to the next flush when a batch is full', async () => {
+    const { ch, inserts } = recordingClickHouse();
+    const buffer = new BufferedInsert(ch, 't', createLogger('silent'), { flushIntervalMs: 60_000, maxBatch: 3 });
+    buffer.add(rows(0, 7));
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(inserts).toEqual([rows(0, 3), rows(3, 3)]);
+    expect(buffer.pending).toBe(1);
+    await buffer.flush();
+    expect(inserts.at(-1)).toEqual(rows(6, 1));
+  });
 });
