@@ -13,6 +13,13 @@
 import type { ClickHouse, Row } from '../adapters/clickhouse/index.js';
 import type { Logger } from '../adapters/logger.js';
 
+/**
+ * Rows encoded per turn of the event loop: a turn of the default 64 API inference rows (~200 KB of JSON) held a
+ * request arriving meanwhile for about a millisecond (bench/README.md, "fifth"). The processor keeps 64: its
+ * group writes gate its durability, and each turn waits for its scoring.
+ */
+const ROWS_PER_TURN = 16;
+
 export interface BufferedInsertOptions {
   readonly flushIntervalMs: number;
   readonly maxBatch?: number;
@@ -103,7 +110,7 @@ export class BufferedInsert {
     const batch = this.#buffer.length <= rows ? this.#buffer : this.#buffer.slice(0, rows);
     this.#buffer = batch === this.#buffer ? [] : this.#buffer.slice(batch.length);
     try {
-      await this.#ch.insertRows(this.#table, batch);
+      await this.#ch.insertRows(this.#table, batch, { rowsPerTurn: ROWS_PER_TURN });
       this.#options.onWritten?.(batch.length);
       return true;
     } catch (error) {

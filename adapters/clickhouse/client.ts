@@ -11,7 +11,7 @@ import { Counter, Histogram, LATENCY_BUCKETS_SECONDS, type Registry } from '../m
 import { encodeRows, IDENTIFIER } from './encoded-rows.js';
 import { clickhouseError } from './errors.js';
 import { stripLeadingComments } from './migrations/split.js';
-import type { ClickHouse, QueryOptions, QueryParams, Row } from './types.js';
+import type { ClickHouse, InsertOptions, QueryOptions, QueryParams, Row } from './types.js';
 
 export const DEFAULT_MAX_ROWS = 10_000;
 
@@ -128,11 +128,11 @@ export function wrapClient(client: ClickHouseClient, options: WrapOptions): Clic
     database,
     target,
 
-    async insertRows(table: string, rows: readonly Row[]): Promise<number> {
+    async insertRows(table: string, rows: readonly Row[], options: InsertOptions = {}): Promise<number> {
       if (!IDENTIFIER.test(table))
         throw clickhouseError('VIGIL_CLICKHOUSE_BAD_IDENTIFIER', { kind: 'table', name: table });
       if (rows.length === 0) return 0;
-      const { columns, bytes } = await encodeRows(rows);
+      const { columns, bytes } = await encodeRows(rows, options.rowsPerTurn);
       await timed('insert', () => insertBytes(`${database}.${table}`, columns, bytes));
       metrics?.insertedRows.inc({ table }, rows.length);
       return rows.length;

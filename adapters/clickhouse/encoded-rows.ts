@@ -31,16 +31,17 @@ export function columnsOf(rows: readonly Row[]): [string, ...string[]] {
 }
 
 /**
- * The rows as JSONEachRow, giving the event loop back before every `ITEMS_PER_TURN` rows: a group write of the
+ * The rows as JSONEachRow, giving the event loop back before every `perTurn` rows: a group write of the
  * stream processor (thousands of ~230-value feature vectors) is tens of milliseconds of encoding, and it is
  * background work (core/turns.ts: it waits while the processor scores a batch or the API a request).
  */
-export async function encodeRows(rows: readonly Row[]): Promise<EncodedRows> {
+export async function encodeRows(rows: readonly Row[], perTurn = ITEMS_PER_TURN): Promise<EncodedRows> {
+  if (!(perTurn >= 1)) throw new RangeError(`rows per turn must be at least 1, got ${perTurn}`);
   const chunks: Buffer[] = [];
-  for (let from = 0; from < rows.length; from += ITEMS_PER_TURN) {
+  for (let from = 0; from < rows.length; from += perTurn) {
     await nextTurn();
     let text = '';
-    for (let i = from; i < Math.min(rows.length, from + ITEMS_PER_TURN); i++) text += `${JSON.stringify(rows[i])}\n`;
+    for (let i = from; i < Math.min(rows.length, from + perTurn); i++) text += `${JSON.stringify(rows[i])}\n`;
     chunks.push(Buffer.from(text));
   }
   return { columns: columnsOf(rows), bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) };

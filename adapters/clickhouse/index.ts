@@ -8,4 +8,4 @@ export {
   localMigrations,
   migrationStatus,
 } from './migrations/runner.js';
-export type { ClickHouse, QueryOptions, QueryParams, Row } from './types.js';
+export type { ClickHouse, InsertOptions, QueryOptions, QueryParams, Row } from './types.js';

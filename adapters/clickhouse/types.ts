@@ -17,6 +17,15 @@ export interface QueryOptions {
 
 export type Row = Readonly<Record<string, unknown>>;
 
+export interface InsertOptions {
+  /**
+   * Rows encoded per turn of the event loop (default core/turns.ts ITEMS_PER_TURN). Fewer keep each pause of the
+   * loop shorter, for a process that answers requests meanwhile; but each turn waits for foreground work, so a big
+   * write behind busy scoring takes longer.
+   */
+  readonly rowsPerTurn?: number;
+}
+
 export interface ClickHouse {
   /** Database every unqualified table name refers to. */
   readonly database: string;
@@ -27,7 +36,7 @@ export interface ClickHouse {
    * batches (hundreds to thousands of rows), never one row at a time. Returns the number of rows sent; an empty
    * batch is a no-op. DateTime64 columns accept epoch milliseconds.
    */
-  insertRows(table: string, rows: readonly Row[]): Promise<number>;
+  insertRows(table: string, rows: readonly Row[], options?: InsertOptions): Promise<number>;
   /** Runs a SELECT with `{name:Type}` placeholders bound from `params`; rows as JSON objects. */
   query<T = Row>(sql: string, params?: QueryParams, options?: QueryOptions): Promise<T[]>;
   /** Runs a statement that returns no rows (DDL, INSERT ... SELECT, ALTER). */
