@@ -14,9 +14,9 @@ import type { ClickHouse, Row } from '../adapters/clickhouse/index.js';
 import type { Logger } from '../adapters/logger.js';
 
 /**
- * Rows encoded per turn of the event loop: a turn of the default 64 API inference rows (~200 KB of JSON) held a
- * request arriving meanwhile for about a millisecond (bench/README.md, "fifth"). The processor keeps 64: its
- * group writes gate its durability, and each turn waits for its scoring.
+ * Rows encoded per turn of the event loop: a turn of the default 64 API inference rows (~200 KB of JSON) paused
+ * the loop ~1 ms, which a request arriving meanwhile waited for; 16 rows, ~0.2 ms (bench/README.md, "fifth").
+ * The processor keeps 64: its group writes gate its durability, and each turn waits for its scoring.
  */
 const ROWS_PER_TURN = 16;
 
