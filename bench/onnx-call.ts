@@ -1,30 +1,33 @@
 /**
- * `npx tsx bench/onnx-call.ts [--model models/sensors-pump] [--rows 1,3,10,100,1000] [--calls 3000]`: what one
- * `OnnxScorer.scoreBatch` call costs (the processor's session settings: CPU, one intra-op thread) by the number
- * of rows it scores: µs per call and per row, median of 5 timed runs after a warm-up. The processor makes one call
- * per model per fetched partition batch, so at live rates (a few events per batch) the per-call cost is most of
- * its model time (bench/README.md, "sixth").
+ * `npx tsx bench/onnx-call.ts [--model models/sensors-pump] [--rows 1,3,10,100,1000] [--rows-per-run 3000]`: what
+ * one `OnnxScorer.scoreBatch` call costs (the processor's session settings: CPU, one intra-op thread) by the number
+ * of rows it scores: µs per call and per row, median of 5 timed runs after one warm-up run. Each run makes enough
+ * calls to score `--rows-per-run` rows (at least 20 calls). The processor makes one call per model per fetched
+ * partition batch, so at live rates (a few events per batch) the per-call cost is most of its model time
+ * (bench/README.md, "sixth").
  */
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { OnnxScorer, readCard } from '../adapters/onnx/index.js';
+import { repeat } from './lib/stats.js';
 
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1]! : fallback;
-}
-
-const dir = option('model', 'models/sensors-pump');
-const rowCounts = option('rows', '1,3,10,100,1000').split(',').map(Number);
-const rowsPerRun = Number(option('calls', '3000'));
+const { values } = parseArgs({
+  options: {
+    model: { type: 'string', default: 'models/sensors-pump' },
+    rows: { type: 'string', default: '1,3,10,100,1000' },
+    'rows-per-run': { type: 'string', default: '3000' },
+  },
+});
+const rowCounts = values.rows.split(',').map(Number);
+const rowsPerRun = Number(values['rows-per-run']);
 if (!rowCounts.every((n) => Number.isInteger(n) && n > 0) || !(rowsPerRun > 0)) {
-  process.stderr.write('usage: onnx-call.ts [--model <dir>] [--rows n,n,...] [--calls n]\n');
+  process.stderr.write('usage: onnx-call.ts [--model <dir>] [--rows n,n,...] [--rows-per-run n]\n');
   process.exit(2);
 }
 
-const card = await readCard(dir);
-const scorer = await OnnxScorer.load(card, join(dir, 'model.onnx'));
+const card = await readCard(values.model);
+const scorer = await OnnxScorer.load(card, join(values.model, 'model.onnx'));
 const width = scorer.featureCount;
-const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 console.log(`${card.name} ${card.version}: ${width} features, one intra-op thread`);
 console.log('| rows per call | µs per call | µs per row |');
@@ -36,15 +39,12 @@ try {
       Float64Array.from({ length: width }, (_, c) => Math.sin(r * 31 + c * 7) * 10),
     );
     const calls = Math.max(20, Math.ceil(rowsPerRun / n));
-    for (let i = 0; i < calls; i++) await scorer.scoreBatch(rows);
-    const perCall: number[] = [];
-    for (let run = 0; run < 5; run++) {
+    const { summary } = await repeat(5, 1, async () => {
       const started = performance.now();
       for (let i = 0; i < calls; i++) await scorer.scoreBatch(rows);
-      perCall.push(((performance.now() - started) * 1000) / calls);
-    }
-    const us = median(perCall);
-    console.log(`| ${n} | ${us.toFixed(0)} | ${(us / n).toFixed(1)} |`);
+      return ((performance.now() - started) * 1000) / calls;
+    });
+    console.log(`| ${n} | ${summary.median.toFixed(0)} | ${(summary.median / n).toFixed(1)} |`);
   }
 } finally {
   await scorer.close();

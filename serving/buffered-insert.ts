@@ -84,7 +84,7 @@ export class BufferedInsert {
 
   /**
    * `wholeBatches`: the flush `add()` starts when a batch's worth waits writes whole batches only. The few rows
-   * that arrived with the last one wait for the next: an insert of their own took 20-25 ms under load,
+   * that arrived with the last one wait for the next: an insert of their own took 22-25 ms under load,
    * more than half of what an insert of 1 000 rows took (bench/README.md, "fifth").
    */
   async #flush(wholeBatches: boolean): Promise<void> {

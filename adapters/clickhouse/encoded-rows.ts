@@ -36,7 +36,8 @@ export function columnsOf(rows: readonly Row[]): [string, ...string[]] {
  * background work (core/turns.ts: it waits while the processor scores a batch or the API a request).
  */
 export async function encodeRows(rows: readonly Row[], perTurn = ITEMS_PER_TURN): Promise<EncodedRows> {
-  if (!(perTurn >= 1)) throw new RangeError(`rows per turn must be at least 1, got ${perTurn}`);
+  if (!Number.isInteger(perTurn) || perTurn < 1)
+    throw new RangeError(`rows per turn must be a whole number >= 1, got ${perTurn}`);
   const chunks: Buffer[] = [];
   for (let from = 0; from < rows.length; from += perTurn) {
     await nextTurn();

@@ -13,6 +13,7 @@ import { createMetricsRegistry } from '../../adapters/metrics.js';
 import { configWith } from '../../core/config/index.js';
 import { isVigilError } from '../../core/errors.js';
 import { openTestClickHouse, serverUrl, silentLogger, type TestClickHouse } from '../helpers/clickhouse.js';
+import { countTurns } from '../helpers/turns.js';
 
 let db: TestClickHouse;
 
@@ -168,19 +169,13 @@ describe('results', () => {
       vector: [n, n / 3],
     }));
     // Counts turns of the event loop; each row's label records the count when the client encodes it (toJSON).
-    let turn = 0;
-    let ticking = true;
-    const tick = () => {
-      turn++;
-      if (ticking) setImmediate(tick);
-    };
-    setImmediate(tick);
+    const turns = countTurns();
     const encodedAt: number[] = [];
     const observed = rows.map((r) => ({
       ...r,
       label: {
         toJSON: () => {
-          encodedAt.push(turn);
+          encodedAt.push(turns.count);
           return r.label;
         },
       },
@@ -188,7 +183,7 @@ describe('results', () => {
     try {
       expect(await db.ch.insertRows('sliced', observed)).toBe(1_000);
     } finally {
-      ticking = false;
+      turns.stop();
     }
     const stored = await db.ch.query<{ n: number; label: string; vector: number[] }>(
       'SELECT n, label, vector FROM sliced ORDER BY n',

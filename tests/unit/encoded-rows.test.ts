@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeRows } from '../../adapters/clickhouse/encoded-rows.js';
+import { countTurns } from '../helpers/turns.js';
 
 const rowArb = fc.dictionary(
   fc.constantFrom('a', 'b', 'c_1', 'vector_base64'),
@@ -26,21 +27,16 @@ describe('encodeRows: rows as JSONEachRow, by turns of the event loop', () => {
       [64, 1],
       [16, 4],
     ] as const) {
-      let ticks = 0;
-      let running = true;
-      const tick = () => {
-        ticks++;
-        if (running) setImmediate(tick);
-      };
-      setImmediate(tick);
+      const counter = countTurns();
       await encodeRows(rows, perTurn);
-      running = false;
-      // One immediate of the ticker runs in each turn the encoding gives back.
-      expect(ticks).toBe(turns);
+      counter.stop();
+      expect(counter.count).toBe(turns);
     }
   });
 
-  it('refuses fewer than one row per turn', async () => {
-    await expect(encodeRows([{ n: 1 }], 0)).rejects.toThrow(RangeError);
+  it('refuses a number of rows per turn that is not a whole number of at least one', async () => {
+    for (const perTurn of [0, -1, 1.5, Number.NaN]) {
+      await expect(encodeRows([{ n: 1 }, { n: 2 }], perTurn)).rejects.toThrow(RangeError);
+    }
   });
 });
