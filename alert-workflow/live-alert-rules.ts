@@ -3,6 +3,10 @@
  * loaded from a RulesSource, refreshed between batches when `refreshEveryMs` has passed, so a change made with
  * the CLI or the API takes effect without a restart. A failed refresh keeps the rules already loaded (a stale
  * threshold for a few seconds beats stopping the stream) and is logged and counted; the next batch tries again.
+ *
+ * A stream waits for the first load (no batch is judged without its maintenance windows) and, with
+ * `refreshEveryMs` 0, for every load. Later loads run beside it: the embedded engine answers a query only after
+ * the insert in progress, a wait of up to a few hundred milliseconds that every event of the batch would carry.
  */
 import type { AlertRules } from '../core/scoring/index.js';
 import { MaintenanceCalendar, type MaintenanceWindow } from './maintenance-calendar.js';
@@ -37,6 +41,8 @@ export class LiveAlertRules implements AlertRules {
   #thresholds: ThresholdResolver;
   #calendar: MaintenanceCalendar;
   #loadedAt = Number.NEGATIVE_INFINITY;
+  #loadedOnce = false;
+  #loading: Promise<boolean> | undefined;
 
   constructor(options: LiveAlertRulesOptions) {
     this.#o = options;
@@ -50,6 +56,27 @@ export class LiveAlertRules implements AlertRules {
 
   suppressedAt(key: string, openedAt: number): boolean {
     return this.#calendar.isSuppressed(key, openedAt);
+  }
+
+  /**
+   * Called before each batch: starts a load when one is due and none is running, and returns what the batch
+   * must wait for: the load, until the first one succeeded or when `refreshEveryMs` is 0; else nothing.
+   */
+  beforeBatch(now: number): Promise<boolean> | undefined {
+    this.#loading ??= this.#startIfDue(now);
+    return this.#loadedOnce && this.#o.refreshEveryMs > 0 ? undefined : this.#loading;
+  }
+
+  /** Resolves when no load is running (a stopping stream waits for it before its ClickHouse closes). */
+  async idle(): Promise<void> {
+    await this.#loading;
+  }
+
+  #startIfDue(now: number): Promise<boolean> | undefined {
+    if (now - this.#loadedAt < this.#o.refreshEveryMs) return undefined;
+    return this.refreshIfDue(now).finally(() => {
+      this.#loading = undefined;
+    });
   }
 
   /** Loads the rules when due; true when a load happened and succeeded. */
@@ -74,6 +101,7 @@ export class LiveAlertRules implements AlertRules {
     ]);
     this.#thresholds = new ThresholdResolver(overrides, stream);
     this.#calendar = new MaintenanceCalendar(windows, stream);
+    this.#loadedOnce = true;
     this.#o.onRefreshed?.({ overrides: this.#thresholds.size, windows: this.#calendar.size });
   }
 }

@@ -62,7 +62,7 @@ export interface ProcessorOptions {
   /** Told each subject's models after every (re)load (the demo's API scores with the same versions). */
   readonly onModelsChange?: (subject: string, models: readonly ScoringModel[]) => void;
   /** Threshold overrides and maintenance windows (alert-workflow/ LiveAlertRules), refreshed between batches. */
-  readonly alertRules?: AlertRules & { refreshIfDue(now: number): Promise<unknown> };
+  readonly alertRules?: AlertRules & { beforeBatch(now: number): Promise<unknown> | undefined; idle(): Promise<void> };
 }
 
 /**
@@ -218,6 +218,7 @@ export class StreamProcessor {
     // The batch being written finishes (and commits) while the consumer is still a member; queued ones are skipped
     // and consumed again on the next start. A failure here was reported when it happened.
     await this.#sink.drain().catch(() => {});
+    await this.#o.alertRules?.idle();
     await this.#control?.disconnect().catch(() => {});
     await this.#consumer
       ?.disconnect()
@@ -346,7 +347,7 @@ export class StreamProcessor {
     const lifecycle = new BatchLifecycle();
     try {
       await this.#models.applyPending();
-      await this.#o.alertRules?.refreshIfDue(Date.now());
+      await this.#o.alertRules?.beforeBatch(Date.now());
       const state = await this.#partitionState(batch.topic, batch.partition, heartbeat);
       const receivedAt = Date.now();
       // Outside the foreground below: a registry outage is waited out here, not ahead of the sink's turns.

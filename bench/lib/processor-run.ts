@@ -6,6 +6,7 @@ import type { ClickHouse } from '../../adapters/clickhouse/index.js';
 import { createKafkaClient } from '../../adapters/kafka/client.js';
 import type { Logger } from '../../adapters/logger.js';
 import { createMetricsRegistry, type Registry } from '../../adapters/metrics.js';
+import { liveAlertRulesFor } from '../../alert-workflow/index.js';
 import type { Config } from '../../core/config/index.js';
 import { assetTypes } from '../../core/plant/catalogue.js';
 import { StreamProcessor } from '../../stream-processors/processor.js';
@@ -38,6 +39,8 @@ export async function startProcessor(
     subjects: assetTypes(),
     groupId: group,
     publishAllInferences: config.processor.publishAllInferences,
+    // As `vigil process` runs it: the rules refresh is part of the stream's cost.
+    alertRules: liveAlertRulesFor('sensors', clickhouse, config, logger),
     onFatal: (error) => {
       fatal = error;
     },

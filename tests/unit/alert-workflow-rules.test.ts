@@ -89,6 +89,29 @@ class MemorySource implements RulesSource {
   }
 }
 
+/** A source whose loads wait until the test opens it. */
+class GatedSource extends MemorySource {
+  #gate!: Promise<void>;
+  #open!: () => void;
+  constructor() {
+    super();
+    this.close();
+  }
+  open() {
+    this.#open();
+  }
+  close() {
+    this.#gate = new Promise((resolve) => {
+      this.#open = resolve;
+    });
+  }
+  override async thresholdOverrides() {
+    const overrides = await super.thresholdOverrides();
+    await this.#gate;
+    return overrides;
+  }
+}
+
 async function run(rules: AlertRules | undefined, batches = 1, between?: (batch: number) => Promise<void>) {
   const pipeline = new ScoringPipeline(stream, models, POLICY, rules ? { alertRules: rules } : {});
   const out = {
@@ -223,6 +246,47 @@ describe('alert rules in the scoring pipeline', () => {
     expect(await rules.refreshIfDue(10_000)).toBe(false);
     expect(errors).toHaveLength(1);
     expect(rules.thresholdFor('pump', 'pump-9', 2)).toBe(0.5);
+  });
+
+  it('makes a batch wait for the first load only; later loads run beside the stream, one at a time', async () => {
+    const source = new GatedSource();
+    source.overrides = [override('asset_type', 'pump', 0.5)];
+    const rules = new LiveAlertRules({ stream: 'sensors', source, refreshEveryMs: 1_000 });
+    const first = rules.beforeBatch(0);
+    expect(first).toBeInstanceOf(Promise);
+    source.open();
+    expect(await first).toBe(true);
+    expect(rules.thresholdFor('pump', 'pump-1', 2)).toBe(0.5);
+
+    source.overrides = [override('asset_type', 'pump', 0.7)];
+    source.close();
+    expect(rules.beforeBatch(1_000)).toBeUndefined();
+    expect(rules.beforeBatch(2_500)).toBeUndefined();
+    expect(source.loads).toBe(2);
+    // The batch goes on with the rules it has until the load completes.
+    expect(rules.thresholdFor('pump', 'pump-1', 2)).toBe(0.5);
+    source.open();
+    await rules.idle();
+    expect(rules.thresholdFor('pump', 'pump-1', 2)).toBe(0.7);
+    // Due again: the next load starts.
+    expect(rules.beforeBatch(2_999)).toBeUndefined();
+    expect(source.loads).toBe(3);
+  });
+
+  it('makes every batch wait for its load when refreshEveryMs is 0, and retries a failed first load', async () => {
+    const source = new GatedSource();
+    source.open();
+    const working = source.thresholdOverrides.bind(source);
+    source.thresholdOverrides = async () => {
+      throw new Error('clickhouse down');
+    };
+    const rules = new LiveAlertRules({ stream: 'sensors', source, refreshEveryMs: 0, onRefreshError: () => {} });
+    expect(await rules.beforeBatch(0)).toBe(false);
+    source.thresholdOverrides = working;
+    source.overrides = [override('asset_type', 'pump', 0.5)];
+    expect(await rules.beforeBatch(0)).toBe(true);
+    expect(rules.thresholdFor('pump', 'pump-1', 2)).toBe(0.5);
+    expect(await rules.beforeBatch(0)).toBe(true);
   });
 
   it('suppresses alerts that open inside a maintenance window of their asset, and none outside it', async () => {
