@@ -174,6 +174,7 @@ export class StreamProcessor {
       codecs: {
         inference: new InferenceEncoder(
           createEventCodec('inference', registry, { schemaId: ids.get(topics.inferences.name)! }),
+          { features: config.processor.inferenceFeatures },
         ),
         alert: createEventCodec('alert', registry, { schemaId: ids.get(topics.alerts.name)! }),
         deadLetter: createEventCodec('dead-letter', registry, { schemaId: ids.get(topics.deadLetters.name)! }),

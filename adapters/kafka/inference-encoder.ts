@@ -7,7 +7,8 @@
  * An Avro record is its fields' encodings one after the other, so the record is written as the fields before
  * `features` (avsc), the map (here, from the pipeline's vector and its names: core/scoring lazyFeatures, without
  * building the name -> value object), and the fields after it (avsc). Anything else (an inference with a plain
- * map, a value avsc would refuse) goes through the codec's own encode, which also words the errors.
+ * map, a value avsc would refuse) goes through the codec's own encode, which also words the errors. An inference
+ * that is not to carry its map (`features: 'anomalous'`) is written with an empty one, without naming its vector.
  */
 import avro from 'avsc';
 import type { Inference } from '../../core/events/types.js';
@@ -29,17 +30,29 @@ interface KeyBytes {
   readonly mapBytes: number;
 }
 
+export interface InferenceEncoderOptions {
+  /**
+   * Which inferences carry their feature map; the others are written with an empty map (default 'all'). A map is
+   * ~230 names and values, ~30 times the reading scored: the processor publishes the anomalous ones' only.
+   */
+  readonly features?: 'all' | 'anomalous';
+}
+
 export class InferenceEncoder {
   readonly #codec: AvroCodec<Inference>;
+  readonly #features: 'all' | 'anomalous';
+  readonly #fields: readonly string[];
   readonly #head: avro.Type;
   readonly #tail: avro.Type;
   /** By names array: the pipeline passes each feature set's own (frozen) array. */
   readonly #keys = new WeakMap<readonly string[], KeyBytes>();
   #scratch = Buffer.allocUnsafe(64 * 1024);
 
-  constructor(codec: AvroCodec<Inference>) {
+  constructor(codec: AvroCodec<Inference>, options: InferenceEncoderOptions = {}) {
     this.#codec = codec;
+    this.#features = options.features ?? 'all';
     const fields = (codec.readerType as avro.types.RecordType).fields;
+    this.#fields = fields.map((f) => f.name);
     const at = fields.findIndex((f) => f.name === MAP_FIELD);
     if (at < 0) throw new Error(`the ${codec.schemaName} schema has no ${MAP_FIELD} field`);
     const part = (name: string, slice: readonly avro.types.Field[]) =>
@@ -54,33 +67,49 @@ export class InferenceEncoder {
 
   encode(inference: Inference): Buffer {
     const id = this.#codec.schemaId;
-    const named = namedVectorOf(inference);
+    const withMap = this.#features === 'all' || inference.anomaly;
+    const named = withMap ? namedVectorOf(inference) : undefined;
     if (
       id === undefined ||
-      named === undefined ||
-      named.vector.length !== named.names.length ||
+      (withMap && (named === undefined || named.vector.length !== named.names.length)) ||
       !this.#head.isValid(inference) ||
       !this.#tail.isValid(inference)
     ) {
-      return this.#codec.encode(inference);
+      return this.#byCodec(inference, withMap);
     }
-    let keys = this.#keys.get(named.names);
-    if (keys === undefined) {
-      keys = keyBytes(named.names);
-      this.#keys.set(named.names, keys);
+    let keys: KeyBytes | undefined;
+    if (named !== undefined) {
+      keys = this.#keys.get(named.names);
+      if (keys === undefined) {
+        keys = keyBytes(named.names);
+        this.#keys.set(named.names, keys);
+      }
     }
+    const mapBytes = keys?.mapBytes ?? 1;
     let pos = this.#head.encode(inference, this.#scratch, WIRE_HEADER_LENGTH);
-    if (pos < 0 || pos + keys.mapBytes + TAIL_ROOM > this.#scratch.length) {
-      this.#scratch = Buffer.allocUnsafe(2 * (this.#scratch.length + keys.mapBytes + TAIL_ROOM));
+    if (pos < 0 || pos + mapBytes + TAIL_ROOM > this.#scratch.length) {
+      this.#scratch = Buffer.allocUnsafe(2 * (this.#scratch.length + mapBytes + TAIL_ROOM));
       pos = this.#head.encode(inference, this.#scratch, WIRE_HEADER_LENGTH);
-      if (pos < 0) return this.#codec.encode(inference);
+      if (pos < 0) return this.#byCodec(inference, withMap);
     }
-    const end = this.#tail.encode(inference, this.#scratch, this.#writeMap(named.vector, keys.encoded, pos));
-    if (end < 0) return this.#codec.encode(inference);
+    const afterMap =
+      named !== undefined && keys !== undefined
+        ? this.#writeMap(named.vector, keys.encoded, pos)
+        : emptyMap(this.#scratch, pos);
+    const end = this.#tail.encode(inference, this.#scratch, afterMap);
+    if (end < 0) return this.#byCodec(inference, withMap);
     writeWireHeader(this.#scratch, id);
     const out = Buffer.allocUnsafe(end);
     this.#scratch.copy(out, 0, 0, end);
     return out;
+  }
+
+  /** The codec's own encoding (and error wording); without the map, its fields copied one by one (a spread would name a lazy map). */
+  #byCodec(inference: Inference, withMap: boolean): Buffer {
+    if (withMap) return this.#codec.encode(inference);
+    const copy: Record<string, unknown> = {};
+    for (const name of this.#fields) copy[name] = name === MAP_FIELD ? {} : inference[name as keyof Inference];
+    return this.#codec.encode(copy as unknown as Inference);
   }
 
   /** Writes the map of `vector` under the encoded keys at `at`, as avsc writes a map; returns where it ends. */
@@ -95,6 +124,12 @@ export class InferenceEncoder {
     buf[pos] = 0;
     return pos + 1;
   }
+}
+
+/** Writes an empty map (avsc: the end-of-map zero alone) at `at`; returns where it ends. */
+function emptyMap(buf: Buffer, at: number): number {
+  buf[at] = 0;
+  return at + 1;
 }
 
 function keyBytes(names: readonly string[]): KeyBytes {

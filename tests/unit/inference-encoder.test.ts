@@ -3,7 +3,7 @@
  * anything else goes the codec's way.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createEventCodec } from '../../adapters/kafka/event-codec.js';
 import { InferenceEncoder } from '../../adapters/kafka/inference-encoder.js';
 import type { Inference } from '../../core/events/types.js';
@@ -83,6 +83,28 @@ describe('InferenceEncoder', () => {
         }
       }),
     );
+  });
+
+  it('with features "anomalous", writes the map of anomalous inferences only, without naming the others', () => {
+    const encoder = new InferenceEncoder(codec, { features: 'anomalous' });
+    fc.assert(
+      fc.property(fc.array(inference, { minLength: 1, maxLength: 8 }), (inferences) => {
+        for (const i of inferences) {
+          const { features, ...rest } = i;
+          const expected = codec.encode(i.anomaly ? i : { ...i, features: {} });
+          // A plain map, and a pipeline vector whose map must not be named unless the record carries it.
+          expect(encoder.encode(i)).toEqual(expected);
+          const names = featureSets.find((f) => f.set === i.featureSet && f.version === i.featureSetVersion)!.names;
+          const lazy = lazyFeatures(names, Float64Array.from(Object.values(features)))(rest);
+          const named = vi.spyOn(lazy, 'features', 'get');
+          expect(encoder.encode(lazy)).toEqual(expected);
+          expect(named).toHaveBeenCalledTimes(0);
+        }
+      }),
+    );
+    const [base] = fc.sample(inference, { numRuns: 1, seed: 5 }) as [Inference];
+    const badNormal = { ...base, anomaly: false, score: 'high' } as unknown as Inference;
+    expect(() => encoder.encode(badNormal)).toThrow(/score/);
   });
 
   it('goes the codec’s way for plain maps of any keys, and for a tail longer than the room kept for it', () => {

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { option, section } from '../option.js';
 import { boolean, durationMs, nonEmpty, nonNegativeInt, positiveInt } from '../parsers.js';
 
@@ -13,6 +14,12 @@ export const processor = section('processor', {
     default: 'true',
     doc: 'Publish every inference to the inferences topic (true) or only anomalous ones (false); ClickHouse always gets all.',
     schema: boolean,
+  }),
+  inferenceFeatures: option({
+    env: 'VIGIL_PROCESSOR_INFERENCE_FEATURES',
+    default: 'anomalous',
+    doc: "Which published inferences carry their feature map: `anomalous` (the others an empty map) or `all`. A map is ~230 names and values, up to ~7 KB against ~260 B for the rest of the record and ~200 B for the reading scored; every vector is in ClickHouse's `features` table either way.",
+    schema: z.enum(['anomalous', 'all'], { message: 'must be anomalous or all' }),
   }),
   maxBatchBytes: option({
     env: 'VIGIL_PROCESSOR_MAX_BATCH_BYTES',
