@@ -5,8 +5,8 @@
  * threshold for a few seconds beats stopping the stream) and is logged and counted; the next batch tries again.
  *
  * A stream waits for the first load (no batch is judged without its maintenance windows) and, with
- * `refreshEveryMs` 0, for every load. Later loads run beside it: the embedded engine answers a query only after
- * the insert in progress, a wait of up to a few hundred milliseconds that every event of the batch would carry.
+ * `refreshEveryMs` 0, for every load. Later loads run beside it, so a batch never waits for a ClickHouse read: a
+ * slow or unreachable server would otherwise hold the consumer, which does not heartbeat while it waits.
  */
 import type { AlertRules } from '../core/scoring/index.js';
 import { MaintenanceCalendar, type MaintenanceWindow } from './maintenance-calendar.js';

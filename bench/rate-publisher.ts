@@ -1,23 +1,25 @@
 /**
  * Child process of the latency suite: publishes live readings (event time = now) through Vigil's publisher at
- * fixed rates, one level after another, and prints one JSON line per level to stdout. A separate process so that
- * publishing does not take the measured processor's event loop.
+ * fixed rates, one level after another from `first level at` (epoch ms), and prints one JSON line per level to
+ * stdout. A level of R events/s is the plant's first N assets whose types' sample intervals add up to R
+ * (bench/lib/dataset.ts assetsForRate): the assets the suite gave a history that ends at this level's start. A
+ * separate process so that publishing does not take the measured processor's event loop.
  *
- *   tsx bench/rate-publisher.ts <assets> <seconds per level> <rate,rate,...>   (config from the environment)
+ *   tsx bench/rate-publisher.ts <seconds per level> <first level at> <rate,rate,...>   (config from the environment)
  */
 import { createLogger } from '../adapters/logger.js';
 import { loadConfig } from '../core/config/index.js';
 import { defaultPlant } from '../core/plant/catalogue.js';
 import { PlantSimulator } from '../producers/plant/plant-simulator.js';
 import { openPublisher } from '../producers/publish/open-publisher.js';
-import { DATASET_SEED } from './lib/dataset.js';
+import { assetsForRate, DATASET_SEED } from './lib/dataset.js';
 
-const [assetsArg, secondsArg, ratesArg] = process.argv.slice(2);
-const assets = Number(assetsArg);
+const [secondsArg, firstArg, ratesArg] = process.argv.slice(2);
 const seconds = Number(secondsArg);
+const firstLevelAt = Number(firstArg);
 const rates = (ratesArg ?? '').split(',').map(Number);
-if (!(assets > 0 && seconds > 0 && rates.length > 0 && rates.every((r) => r > 0))) {
-  process.stderr.write('usage: rate-publisher.ts <assets> <seconds per level> <rate,rate,...>\n');
+if (!(seconds > 0 && firstLevelAt > 0 && rates.length > 0 && rates.every((r) => Number.isInteger(r) && r > 0))) {
+  process.stderr.write('usage: rate-publisher.ts <seconds per level> <first level at (epoch ms)> <rate,rate,...>\n');
   process.exit(2);
 }
 
@@ -31,14 +33,14 @@ const liveOrderPlant = { ...plant, dataProblems: { ...plant.dataProblems, outOfO
 // Each reading leaves at its event time, to the millisecond: the wait is part of the latency measured.
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
 for (const [index, rate] of rates.entries()) {
-  const start = Date.now() + 200;
+  const start = firstLevelAt + index * seconds * 1000;
   const end = start + seconds * 1000;
+  // A seed of its own per level: event ids derive from the seed and a sequence number that starts again at 0.
   const sim = new PlantSimulator(liveOrderPlant, {
     seed: DATASET_SEED + index + 1,
     start,
     end,
-    assets,
-    hz: rate / assets,
+    assets: assetsForRate(rate),
   });
   process.stdout.write(`${JSON.stringify({ phase: 'start', index, rate, start, end })}\n`);
   let published = 0;

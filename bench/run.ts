@@ -5,8 +5,9 @@
  * Suites (in order): broker (ProducerPerformance/ConsumerPerformance), publish (publisher vs bare sendBatch),
  * consume (raw kafkajs consume+decode, and + feature engine), pipeline (StreamProcessor in-process), sink
  * (processor-sized inserts vs one bulk insert), onnx (micro-batches vs one large call), latency (fixed rates at
- * 30/60/90 % of the pipeline's maximum), scale (100 / 10 000 / 100 000 assets, own processes), peer (Quix Streams),
- * external (bench/replay.ts; bench/serving.ts: /v1/score vs hello-world vs the FastAPI + scikit-learn peer).
+ * 30/60/90 % of the pipeline's maximum, capped at a live maximum, or of --max-rate), scale (100 / 10 000 / 100 000
+ * assets, own processes), peer (Quix Streams), external (bench/replay.ts; bench/serving.ts: /v1/score vs
+ * hello-world vs the FastAPI + scikit-learn peer).
  *
  * Needs the local stack (`node bin/vigil.js stack up`); uses KAFKA_BROKERS / SCHEMA_REGISTRY_URL like every role.
  */
@@ -24,7 +25,7 @@ import { pairedRuns, ratioOf, repeat, type Summary, summarize } from './lib/stat
 import { consumerPerformance, producerPerformance } from './suites/broker-perf.js';
 import { rawConsumeRate } from './suites/consume.js';
 import { runExternal } from './suites/external.js';
-import { latencyUnderLoad } from './suites/latency.js';
+import { LATENCY_SPACE_SETTINGS, latencyUnderLoad } from './suites/latency.js';
 import { onnxRates } from './suites/onnx.js';
 import { quixRate, setupPeer } from './suites/peer.js';
 import { pipelineRate } from './suites/pipeline.js';
@@ -44,6 +45,11 @@ interface Plan {
   readonly pipelineRuns: number;
   readonly perfRecords: number;
   readonly levelSeconds: number;
+  /**
+   * Highest maximum the latency levels take from the pipeline suite: its catch-up rate is no live maximum for a
+   * plant's traffic (bench/README.md, "seventh"), and the back-fill grows with it.
+   */
+  readonly liveMaxRate: number;
   /** [assets, simulated seconds] per scale run. */
   readonly scale: readonly (readonly [number, number])[];
 }
@@ -64,6 +70,7 @@ function planFrom(argv: readonly string[]): Plan {
         pipelineRuns: 1,
         perfRecords: 300_000,
         levelSeconds: 10,
+        liveMaxRate: 600,
         scale: [
           [100, 300],
           [10_000, 5],
@@ -79,6 +86,7 @@ function planFrom(argv: readonly string[]): Plan {
         pipelineRuns: 2,
         perfRecords: 1_000_000,
         levelSeconds: 30,
+        liveMaxRate: 2_000,
         scale: [
           [100, 930],
           [10_000, 30],
@@ -281,8 +289,9 @@ async function main(): Promise<void> {
     if (plan.only.has('latency')) {
       const pipelineMax = rates['Vigil pipeline (StreamProcessor, committed)']?.median;
       const argIndex = process.argv.indexOf('--max-rate');
-      const maxRate = pipelineMax ?? (argIndex >= 0 ? Number(process.argv[argIndex + 1]) : 500);
-      const space = await bench.space('latency');
+      const given = argIndex >= 0 ? Number(process.argv[argIndex + 1]) : undefined;
+      const maxRate = given ?? Math.min(pipelineMax ?? plan.liveMaxRate, plan.liveMaxRate);
+      const space = await bench.space('latency', LATENCY_SPACE_SETTINGS);
       const secondsPerLevel = plan.levelSeconds;
       log(`latency: levels of ${secondsPerLevel} s at 30/60/90 % of ${Math.round(maxRate)} ev/s`);
       report.latency.push(
@@ -292,13 +301,12 @@ async function main(): Promise<void> {
           logger: bench.logger,
           clickhouse: bench.clickhouse,
           maxRate,
-          assets: 20,
           secondsPerLevel,
           shares: [0.3, 0.6, 0.9],
         })),
       );
       report.notes.push(
-        `latency: maximum = ${pipelineMax === undefined ? 'given (--max-rate, default 500)' : 'the pipeline suite median'} ${Math.round(maxRate)} ev/s; 20 assets, 14 min back-filled history, ${secondsPerLevel} s per level; the first second of each level is left out`,
+        `latency: maximum = ${given !== undefined ? 'given (--max-rate)' : pipelineMax !== undefined && pipelineMax < plan.liveMaxRate ? 'the pipeline suite median' : 'the live maximum of a plant\'s traffic (bench/README.md, "seventh")'} ${Math.round(maxRate)} ev/s; each asset at its type's sample interval (a level of R events/s is the first assets adding up to R), 16 min of back-filled history per asset, ${secondsPerLevel} s per level; the first second of each level is left out`,
       );
     }
 

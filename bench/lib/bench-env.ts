@@ -27,8 +27,8 @@ export interface BenchEnv {
   readonly kafkaLibDir: string;
   /** The bench's ClickHouse (chDB in `dataDir`), migrated. */
   readonly clickhouse: ClickHouse;
-  /** A fresh topic prefix with every Vigil topic created and every schema registered. */
-  space(name: string): Promise<BenchSpace>;
+  /** A fresh topic prefix with every Vigil topic created and every schema registered; `settings` for this space. */
+  space(name: string, settings?: Record<string, string>): Promise<BenchSpace>;
   close(): Promise<void>;
 }
 
@@ -37,7 +37,13 @@ export async function openBenchEnv(processEnv: Record<string, string | undefined
   const logger = createLogger(processEnv.LOG_LEVEL ?? 'warn');
   const dataDir = mkdtempSync(join(tmpdir(), 'vigil-bench-'));
   const run = Date.now().toString(36);
+  // Vigil's settings in the environment tune what the bench runs (VIGIL_PROCESSOR_INFERENCE_FEATURES=all, ...),
+  // except those the bench owns: where its data lives, its topics, its metrics port.
+  const settings = Object.entries(processEnv).filter(
+    (entry): entry is [string, string] => entry[0].startsWith('VIGIL_') && entry[1] !== undefined,
+  );
   const common: Record<string, string> = {
+    ...Object.fromEntries(settings),
     KAFKA_BROKERS: base.kafka.brokers.join(','),
     SCHEMA_REGISTRY_URL: base.registry.url,
     VIGIL_DATA_DIR: dataDir,
@@ -54,8 +60,8 @@ export async function openBenchEnv(processEnv: Record<string, string | undefined
     dataDir,
     kafkaLibDir: resolve(base.general.dataDir, 'stack', 'dist', `kafka-${base.stack.kafkaVersion}`, 'libs'),
     clickhouse,
-    async space(name) {
-      const env = { ...common, VIGIL_TOPIC_PREFIX: `bench.${run}.${name}.` };
+    async space(name, settings = {}) {
+      const env = { ...common, ...settings, VIGIL_TOPIC_PREFIX: `bench.${run}.${name}.` };
       const config = loadConfig(env);
       await ensureTopicsFromConfig(config, logger);
       await registerSchemasFromConfig(config);

@@ -13,7 +13,7 @@ import type { Config } from '../../core/config/index.js';
 import type { SensorReading } from '../../core/events/types.js';
 import { defaultPlant } from '../../core/plant/catalogue.js';
 import { topicsFromConfig } from '../../core/topics.js';
-import { PlantSimulator } from '../../producers/plant/plant-simulator.js';
+import { fleet, PlantSimulator } from '../../producers/plant/plant-simulator.js';
 
 export const DATASET_SEED = 20_260_302;
 /** A fixed historical start: identical events on every run (live latency runs use the current time instead). */
@@ -109,4 +109,20 @@ export async function highWatermarks(config: Config, logger: Logger, topic: stri
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * The plant's first N assets whose readings, each at its type's own sample interval (the cadence the models were
+ * trained on), add up to `rate` events/s or just over.
+ */
+export function assetsForRate(rate: number): number {
+  const plant = defaultPlant();
+  let perSecond = 0;
+  let n = 0;
+  while (perSecond < rate) {
+    const asset = fleet(plant, n + 1)[n]!;
+    perSecond += 1000 / plant.assetTypes[asset.type]!.sampleIntervalMs;
+    n++;
+  }
+  return n;
 }

@@ -21,6 +21,10 @@ export interface LatencyRow {
   readonly eventToDurableP99Ms: number;
   /** How far the fixed-rate publisher fell behind its schedule at worst (adds to every latency). */
   readonly publisherMaxBehindMs: number;
+  /** CPU of the processor's process (every thread: the engine's inserts too) per event published in the level. */
+  readonly cpuPerEventUs: number;
+  /** Share of the level's time the processor's event loop was busy (waiting events wait behind it). */
+  readonly eventLoopBusy: number;
 }
 
 export interface ScaleRow {
@@ -106,6 +110,8 @@ export function renderReport(r: BenchReport): string {
           'durable p50',
           'durable p99',
           'publisher behind (max)',
+          'CPU µs/event',
+          'event loop busy',
         ],
         r.latency.map((l) => [
           `${Math.round(l.loadShare * 100)} %`,
@@ -117,6 +123,8 @@ export function renderReport(r: BenchReport): string {
           fmt(l.eventToDurableP50Ms, 1),
           fmt(l.eventToDurableP99Ms, 1),
           fmt(l.publisherMaxBehindMs, 1),
+          fmt(l.cpuPerEventUs, 0),
+          `${fmt(l.eventLoopBusy * 100, 0)} %`,
         ]),
       ),
     );
