@@ -126,3 +126,49 @@ export function assetsForRate(rate: number): number {
   }
   return n;
 }
+
+/**
+ * The plant as the latency suite simulates it: its data problems, except readings held back (out of order, late),
+ * which would carry the simulated network's delay into Vigil's latency.
+ */
+function inOrderPlant() {
+  const plant = defaultPlant();
+  return { ...plant, dataProblems: { ...plant.dataProblems, outOfOrderRate: 0, lateRate: 0 } };
+}
+
+/** The simulation of the assets one latency level adds, and the time its live readings start. */
+export interface LevelGroup {
+  readonly sim: PlantSimulator;
+  readonly assetIds: ReadonlySet<string>;
+  readonly liveFrom: number;
+}
+
+/**
+ * One simulation per group of assets a latency level adds (level i: the plant's first `groups[i]` assets), each
+ * starting `historyMs` before its level: the suite back-fills what comes before `levelStarts[i]`, the rate
+ * publisher goes on from there with the same simulation, so values and event ids continue where the history ends.
+ */
+export function levelGroups(
+  groups: readonly number[],
+  levelStarts: readonly number[],
+  historyMs: number,
+  end: number,
+): LevelGroup[] {
+  const out: LevelGroup[] = [];
+  let previous = 0;
+  for (const [i, assets] of groups.entries()) {
+    if (assets <= previous) continue;
+    const liveFrom = levelStarts[i]!;
+    out.push({
+      sim: new PlantSimulator(inOrderPlant(), { seed: DATASET_SEED, start: liveFrom - historyMs, end, assets }),
+      assetIds: new Set(
+        fleet(defaultPlant(), assets)
+          .map((a) => a.id)
+          .slice(previous),
+      ),
+      liveFrom,
+    });
+    previous = assets;
+  }
+  return out;
+}

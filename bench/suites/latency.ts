@@ -15,14 +15,12 @@ import type { ClickHouse } from '../../adapters/clickhouse/index.js';
 import type { Logger } from '../../adapters/logger.js';
 import type { Registry } from '../../adapters/metrics.js';
 import type { Config } from '../../core/config/index.js';
-import { defaultPlant } from '../../core/plant/catalogue.js';
 import { topicsFromConfig } from '../../core/topics.js';
-import { fleet, PlantSimulator } from '../../producers/plant/plant-simulator.js';
 import {
   assetsForRate,
   bareProducer,
-  DATASET_SEED,
   highWatermarks,
+  levelGroups,
   type ReadingCodec,
   readingCodec,
   sendBatches,
@@ -74,7 +72,8 @@ export async function latencyUnderLoad(o: LatencyOptions): Promise<LatencyRow[]>
     Date.now() + Math.round((historyEvents / FILL_RATE + historyEvents / CATCH_UP_RATE) * 1000) + 20_000;
   const levelStarts = rates.map((_, i) => firstLevelAt + i * o.secondsPerLevel * 1000);
   const groups = rates.map(assetsForRate);
-  await backfill(o.config, o.logger, topic, await readingCodec(o.config), groups, levelStarts);
+  const lastLevelEnd = firstLevelAt + rates.length * o.secondsPerLevel * 1000;
+  await backfill(o.config, o.logger, topic, await readingCodec(o.config), groups, levelStarts, lastLevelEnd);
   const run = await startProcessor(o.config, o.logger, o.clickhouse);
   const caughtUp = async (what: string) => {
     const high = [...(await highWatermarks(o.config, o.logger, topic)).values()].reduce((s, h) => s + h, 0n);
@@ -90,7 +89,15 @@ export async function latencyUnderLoad(o: LatencyOptions): Promise<LatencyRow[]>
     }
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'bench/rate-publisher.ts', String(o.secondsPerLevel), String(firstLevelAt), rates.join(',')],
+      [
+        '--import',
+        'tsx',
+        'bench/rate-publisher.ts',
+        String(o.secondsPerLevel),
+        String(HISTORY_MS),
+        String(firstLevelAt),
+        rates.join(','),
+      ],
       { env: { ...process.env, ...o.env }, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     const snapshots: Buckets[] = [];
@@ -159,10 +166,7 @@ export async function latencyUnderLoad(o: LatencyOptions): Promise<LatencyRow[]>
   }
 }
 
-/**
- * Each group of assets a level adds (`groups[i]`: the plant's first N assets publish at level i), 16 min at their
- * types' own cadences ending at the start of that level, in chunks (a full run's history is millions of readings).
- */
+/** The history of each group of assets a level adds: its simulation up to the start of that level, in chunks. */
 async function backfill(
   config: Config,
   logger: Logger,
@@ -170,22 +174,15 @@ async function backfill(
   codec: ReadingCodec,
   groups: readonly number[],
   levelStarts: readonly number[],
+  /** The simulations' end: the publisher's (the simulator plans faults up to it). */
+  lastLevelEnd: number,
 ): Promise<void> {
   const producer = await bareProducer(config, logger);
   try {
-    let previous = 0;
-    for (const [i, assets] of groups.entries()) {
-      if (assets <= previous) continue;
-      const group = new Set(
-        fleet(defaultPlant(), assets)
-          .map((a) => a.id)
-          .slice(previous),
-      );
-      const end = levelStarts[i]!;
-      const sim = new PlantSimulator(defaultPlant(), { seed: DATASET_SEED, start: end - HISTORY_MS, end, assets });
+    for (const { sim, assetIds, liveFrom } of levelGroups(groups, levelStarts, HISTORY_MS, lastLevelEnd)) {
       let chunk: Message[] = [];
-      for (let r = sim.next(); r !== null; r = sim.next()) {
-        if (group.has(r.assetId))
+      for (let r = sim.next(); r !== null && r.eventTime < liveFrom; r = sim.next()) {
+        if (assetIds.has(r.assetId))
           chunk.push({ key: r.assetId, value: codec.encode(r), timestamp: String(r.eventTime) });
         if (chunk.length === 50_000) {
           await sendBatches(producer, topic, chunk);
@@ -193,7 +190,6 @@ async function backfill(
         }
       }
       await sendBatches(producer, topic, chunk);
-      previous = assets;
     }
   } finally {
     await producer.disconnect();
