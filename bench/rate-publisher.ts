@@ -36,8 +36,8 @@ const levelStarts = rates.map((_, i) => firstLevelAt + i * levelMs);
 // The simulations the suite back-filled, from where their history ends (prepared before the first level is due).
 const groups = levelGroups(rates.map(assetsForRate), levelStarts, historyMs, firstLevelAt + rates.length * levelMs);
 const heads = groups.map((g) => {
-  let r = g.sim.next();
-  while (r !== null && (r.eventTime < g.liveFrom || !g.assetIds.has(r.assetId))) r = g.sim.next();
+  let r = g.next();
+  while (r !== null && r.eventTime < g.liveFrom) r = g.next();
   return r;
 });
 /** The next live reading of all groups, in event time order. */
@@ -48,9 +48,7 @@ function next(): SensorReading | null {
   }
   if (at < 0) return null;
   const reading = heads[at]!;
-  let r = groups[at]!.sim.next();
-  while (r !== null && !groups[at]!.assetIds.has(r.assetId)) r = groups[at]!.sim.next();
-  heads[at] = r;
+  heads[at] = groups[at]!.next();
   return reading;
 }
 // Each reading leaves at its event time, to the millisecond: the wait is part of the latency measured.

@@ -117,13 +117,11 @@ export async function highWatermarks(config: Config, logger: Logger, topic: stri
  */
 export function assetsForRate(rate: number): number {
   const plant = defaultPlant();
+  // Every type reads at least once every 2 s: 2 * rate assets are more than enough.
+  const candidates = fleet(plant, 2 * Math.ceil(rate));
   let perSecond = 0;
   let n = 0;
-  while (perSecond < rate) {
-    const asset = fleet(plant, n + 1)[n]!;
-    perSecond += 1000 / plant.assetTypes[asset.type]!.sampleIntervalMs;
-    n++;
-  }
+  while (perSecond < rate) perSecond += 1000 / plant.assetTypes[candidates[n++]!.type]!.sampleIntervalMs;
   return n;
 }
 
@@ -138,9 +136,9 @@ function inOrderPlant() {
 
 /** The simulation of the assets one latency level adds, and the time its live readings start. */
 export interface LevelGroup {
-  readonly sim: PlantSimulator;
-  readonly assetIds: ReadonlySet<string>;
   readonly liveFrom: number;
+  /** The next reading of the group's own assets (the simulation runs the plant's first N), in event time order. */
+  next(): SensorReading | null;
 }
 
 /**
@@ -159,15 +157,18 @@ export function levelGroups(
   for (const [i, assets] of groups.entries()) {
     if (assets <= previous) continue;
     const liveFrom = levelStarts[i]!;
-    out.push({
-      sim: new PlantSimulator(inOrderPlant(), { seed: DATASET_SEED, start: liveFrom - historyMs, end, assets }),
-      assetIds: new Set(
-        fleet(defaultPlant(), assets)
-          .map((a) => a.id)
-          .slice(previous),
-      ),
-      liveFrom,
-    });
+    const sim = new PlantSimulator(inOrderPlant(), { seed: DATASET_SEED, start: liveFrom - historyMs, end, assets });
+    const own = new Set(
+      fleet(defaultPlant(), assets)
+        .map((a) => a.id)
+        .slice(previous),
+    );
+    const next = () => {
+      let r = sim.next();
+      while (r !== null && !own.has(r.assetId)) r = sim.next();
+      return r;
+    };
+    out.push({ liveFrom, next });
     previous = assets;
   }
   return out;
