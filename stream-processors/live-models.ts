@@ -9,7 +9,7 @@ import type { Logger } from '../adapters/logger.js';
 import { openModelDir } from '../adapters/onnx/index.js';
 import { describeError } from '../core/errors.js';
 import type { FeatureSet } from '../core/features/index.js';
-import type { ModelRole, ModelSelector, ScoringModel } from '../core/scoring/index.js';
+import { CoalescedScorer, type ModelRole, type ModelSelector, type ScoringModel } from '../core/scoring/index.js';
 import type { ProcessorMetrics } from './metrics.js';
 
 export interface ModelLocation {
@@ -36,6 +36,7 @@ export class LiveModels implements ModelSelector {
   readonly #metrics: ProcessorMetrics | undefined;
   readonly #bySubject = new Map<string, { production?: Loaded; shadow?: Loaded }>();
   readonly #pending = new Set<string>();
+  #applying: Promise<string[]> | undefined;
   readonly #onChange: ((subject: string, models: readonly ScoringModel[]) => void) | undefined;
 
   constructor(options: {
@@ -87,9 +88,23 @@ export class LiveModels implements ModelSelector {
     for (const subject of subjects) await this.#load(subject);
   }
 
-  /** Applies the reloads asked for since the last batch; returns the model names reloaded. */
+  /**
+   * Applies the reloads asked for since the last batch; returns the model names reloaded. Batches processed
+   * concurrently wait for a reload another one started: none of them scores with a version already replaced.
+   */
   async applyPending(): Promise<string[]> {
+    while (this.#applying !== undefined) await this.#applying.catch(() => []);
     if (this.#pending.size === 0) return [];
+    const applying = this.#applyNow();
+    this.#applying = applying;
+    try {
+      return await applying;
+    } finally {
+      this.#applying = undefined;
+    }
+  }
+
+  async #applyNow(): Promise<string[]> {
     const names = [...this.#pending];
     this.#pending.clear();
     const subjects = [...this.#bySubject.keys()].filter((s) => names.includes(this.nameOf(s)));
@@ -165,6 +180,8 @@ export class LiveModels implements ModelSelector {
       await scorer.close();
       throw new Error(`${where.dir} holds model ${card.name}, not ${name}`);
     }
+    // Partitions scored concurrently share one call per turn; a version swapped out closes once its calls are done.
+    const coalesced = new CoalescedScorer(scorer, card.featureSet.features.length);
     return {
       model: {
         name,
@@ -172,10 +189,13 @@ export class LiveModels implements ModelSelector {
         role,
         threshold: card.threshold,
         featureSetHash: card.featureSet.hash,
-        scorer: { scoreBatch: (rows, n) => scorer.scoreBatch(rows, n) },
+        scorer: coalesced,
         reference: card.reference.features,
       },
-      close: () => scorer.close(),
+      close: async () => {
+        await coalesced.settled();
+        await scorer.close();
+      },
     };
   }
 }

@@ -188,6 +188,8 @@ export class StreamProcessor {
       sessionTimeout: config.processor.sessionTimeoutMs,
       heartbeatInterval: Math.max(500, Math.floor(config.processor.sessionTimeoutMs / 10)),
       maxBytesPerPartition: config.processor.maxBatchBytes,
+      minBytes: config.processor.fetchMinBytes,
+      maxWaitTimeInMs: config.processor.fetchMaxWaitMs,
     });
     // Every (re)assignment rebuilds partition state from the committed restore points.
     this.#consumer.on(this.#consumer.events.GROUP_JOIN, () => {
@@ -205,7 +207,8 @@ export class StreamProcessor {
     await this.#consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
+      // The batches of one fetch score together: one model call per model for all of them (CoalescedScorer).
+      partitionsConsumedConcurrently: config.processor.concurrentPartitions,
       eachBatch: (payload) => this.#eachBatch(payload),
     });
     this.#log.info(

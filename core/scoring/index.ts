@@ -1,3 +1,4 @@
+export { CoalescedScorer } from './coalesced-scorer.js';
 export { inferenceId } from './ids.js';
 export { type BatchScorer, type ModelRole, type ModelSelector, type ScoringModel, staticModels } from './models.js';
 export {

@@ -331,13 +331,16 @@ async function scoreAll<E>(pending: readonly Pending<E>[]): Promise<void> {
       group.slot.push(slot);
     });
   }
-  for (const [model, group] of byModel) {
-    const width = group.rows[0]!.vector.length;
-    const flat = new Float32Array(group.rows.length * width);
-    for (let i = 0; i < group.rows.length; i++) flat.set(group.rows[i]!.vector, i * width);
-    const scores = await model.scorer.scoreBatch(flat, group.rows.length);
-    group.rows.forEach((p, i) => {
-      p.scores[group.slot[i]!] = scores[i]!;
-    });
-  }
+  // All models at once: a scorer shared by concurrent batches merges what it is asked in one turn (CoalescedScorer).
+  await Promise.all(
+    [...byModel].map(async ([model, group]) => {
+      const width = group.rows[0]!.vector.length;
+      const flat = new Float32Array(group.rows.length * width);
+      for (let i = 0; i < group.rows.length; i++) flat.set(group.rows[i]!.vector, i * width);
+      const scores = await model.scorer.scoreBatch(flat, group.rows.length);
+      group.rows.forEach((p, i) => {
+        p.scores[group.slot[i]!] = scores[i]!;
+      });
+    }),
+  );
 }

@@ -27,6 +27,24 @@ export const processor = section('processor', {
     doc: 'Bytes fetched per partition per batch (kafkajs maxBytesPerPartition): bigger batches amortise ClickHouse inserts and model calls, smaller ones cut latency.',
     schema: positiveInt,
   }),
+  fetchMinBytes: option({
+    env: 'VIGIL_PROCESSOR_FETCH_MIN_BYTES',
+    default: '1',
+    doc: 'Bytes a fetch waits for before the broker answers (kafkajs minBytes), up to `VIGIL_PROCESSOR_FETCH_MAX_WAIT`: fewer, larger batches at the cost of that wait.',
+    schema: positiveInt,
+  }),
+  fetchMaxWaitMs: option({
+    env: 'VIGIL_PROCESSOR_FETCH_MAX_WAIT',
+    default: '5s',
+    doc: 'The longest the broker holds a fetch waiting for `VIGIL_PROCESSOR_FETCH_MIN_BYTES` (kafkajs maxWaitTimeInMs).',
+    schema: durationMs,
+  }),
+  concurrentPartitions: option({
+    env: 'VIGIL_PROCESSOR_CONCURRENT_PARTITIONS',
+    default: '6',
+    doc: "Partitions of one fetch processed at once (kafkajs partitionsConsumedConcurrently); their model calls are merged into one per model. 1: one partition's batch at a time, each with its own calls.",
+    schema: positiveInt,
+  }),
   sessionTimeoutMs: option({
     env: 'VIGIL_PROCESSOR_SESSION_TIMEOUT',
     default: '30s',
