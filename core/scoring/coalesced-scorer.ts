@@ -1,10 +1,11 @@
 /**
  * One model call for the rows several callers ask a model to score in the same turn of the event loop.
  *
- * A model call has a fixed cost (~25 µs on a quiet process, ~100 µs in a busy processor) and a small one per row
- * (~3 µs; `npx tsx bench/onnx-call.ts`). A live processor fetches a few events per partition, and each partition's
- * batch used to make its own call per model: ~0.7 calls per event at 1 200 ev/s. Partitions processed concurrently
- * (and concurrent score requests) now wait for the next turn, and their rows go to the model together.
+ * A model call has a fixed cost (~25 µs in a quiet process) and a small one per row (~3 µs; `npx tsx
+ * bench/onnx-call.ts`). A live processor fetches one or two events per partition, and each partition's batch used to
+ * make its own call per model: ~0.8 calls per event at 1 200 ev/s, ~0.45 now (bench/README.md, "eighth"). Batches
+ * processed concurrently (and concurrent score requests) wait for the next turn, and their rows go to the model
+ * together.
  *
  * A row's score does not depend on the rows beside it (one intra-op thread, each row's arithmetic the same whatever
  * the batch: adapters/onnx/scorer.ts), so merging changes no score. `close` waits for the calls already asked for,
