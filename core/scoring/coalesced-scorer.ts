@@ -8,8 +8,8 @@
  * together.
  *
  * A row's score does not depend on the rows beside it (one intra-op thread, each row's arithmetic the same whatever
- * the batch: adapters/onnx/scorer.ts), so merging changes no score. `close` waits for the calls already asked for,
- * so a model swapped out while batches still score with it is released only once they are done.
+ * the batch: adapters/onnx/scorer.ts), so merging changes no score. `settled` waits for the calls already asked
+ * for: a model swapped out while batches still score with it is released only once they are done (LiveModels).
  */
 import type { BatchScorer } from './models.js';
 
