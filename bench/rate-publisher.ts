@@ -12,7 +12,7 @@ import { createLogger } from '../adapters/logger.js';
 import { loadConfig } from '../core/config/index.js';
 import type { SensorReading } from '../core/events/types.js';
 import { openPublisher } from '../producers/publish/open-publisher.js';
-import { assetsForRate, levelGroups } from './lib/dataset.js';
+import { levelGroups } from './lib/dataset.js';
 
 const [secondsArg, historyArg, firstArg, ratesArg] = process.argv.slice(2);
 const seconds = Number(secondsArg);
@@ -32,9 +32,8 @@ if (
 const config = loadConfig(process.env);
 const publisher = await openPublisher('sensor-readings', config, createLogger(config.general.logLevel));
 const levelMs = seconds * 1000;
-const levelStarts = rates.map((_, i) => firstLevelAt + i * levelMs);
 // The simulations the suite back-filled, from where their history ends (prepared before the first level is due).
-const groups = levelGroups(rates.map(assetsForRate), levelStarts, historyMs, firstLevelAt + rates.length * levelMs);
+const groups = levelGroups(rates, firstLevelAt, levelMs, historyMs);
 const heads = groups.map((g) => {
   let r = g.next();
   while (r !== null && r.eventTime < g.liveFrom) r = g.next();
@@ -55,7 +54,7 @@ function next(): SensorReading | null {
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
 let reading = next();
 for (const [index, rate] of rates.entries()) {
-  const start = levelStarts[index]!;
+  const start = firstLevelAt + index * levelMs;
   const end = start + levelMs;
   process.stdout.write(`${JSON.stringify({ phase: 'start', index, rate, start, end })}\n`);
   let published = 0;

@@ -115,7 +115,7 @@ export async function highWatermarks(config: Config, logger: Logger, topic: stri
  * The plant's first N assets whose readings, each at its type's own sample interval (the cadence the models were
  * trained on), add up to `rate` events/s or just over.
  */
-export function assetsForRate(rate: number): number {
+function assetsForRate(rate: number): number {
   const plant = defaultPlant();
   // Every type reads at least once every 2 s: 2 * rate assets are more than enough.
   const candidates = fleet(plant, 2 * Math.ceil(rate));
@@ -142,21 +142,25 @@ export interface LevelGroup {
 }
 
 /**
- * One simulation per group of assets a latency level adds (level i: the plant's first `groups[i]` assets), each
- * starting `historyMs` before its level: the suite back-fills what comes before `levelStarts[i]`, the rate
- * publisher goes on from there with the same simulation, so values and event ids continue where the history ends.
+ * One simulation per group of assets a latency level adds (level i of `rates`: the plant's first
+ * `assetsForRate(rates[i])` assets, from `firstLevelAt + i * levelMs`), each starting `historyMs` before its level:
+ * the suite back-fills what comes before the level, the rate publisher goes on from there with the same
+ * simulation, so values and event ids continue where the history ends.
  */
 export function levelGroups(
-  groups: readonly number[],
-  levelStarts: readonly number[],
+  rates: readonly number[],
+  firstLevelAt: number,
+  levelMs: number,
   historyMs: number,
-  end: number,
 ): LevelGroup[] {
+  // The simulations end with the last level (the simulator plans its faults up to its end).
+  const end = firstLevelAt + rates.length * levelMs;
   const out: LevelGroup[] = [];
   let previous = 0;
-  for (const [i, assets] of groups.entries()) {
+  for (const [i, rate] of rates.entries()) {
+    const assets = assetsForRate(rate);
     if (assets <= previous) continue;
-    const liveFrom = levelStarts[i]!;
+    const liveFrom = firstLevelAt + i * levelMs;
     const sim = new PlantSimulator(inOrderPlant(), { seed: DATASET_SEED, start: liveFrom - historyMs, end, assets });
     const own = new Set(
       fleet(defaultPlant(), assets)

@@ -4,8 +4,8 @@
  * were trained on: a level of R events/s is the plant's first N assets whose cadences add up to R. Every asset has
  * a back-filled history of 16 min (past the 15-min window: the models score once it spans 90 %) that ends where its
  * live readings begin, so its windows go on without a gap: the assets a level adds get a history that ends at that
- * level's start, and the live readings continue that very simulation. The history is stamped ahead of the clock by the time the processor needs to catch up with it; the
- * space allows that skew. Event-to-score is exact, from the inference rows (scored_at - event_time);
+ * level's start, and the live readings continue that very simulation. The history is stamped ahead of the clock
+ * by the time the processor needs to catch up with it; the space allows that skew. Event-to-score is exact, from the inference rows (scored_at - event_time);
  * event-to-durable comes from the processor's own histogram (difference of snapshots at the level boundaries,
  * linear interpolation inside buckets, so its p99 is as coarse as the buckets around it).
  */
@@ -18,9 +18,9 @@ import type { Registry } from '../../adapters/metrics.js';
 import type { Config } from '../../core/config/index.js';
 import { topicsFromConfig } from '../../core/topics.js';
 import {
-  assetsForRate,
   bareProducer,
   highWatermarks,
+  type LevelGroup,
   levelGroups,
   type ReadingCodec,
   readingCodec,
@@ -74,10 +74,8 @@ export async function latencyUnderLoad(o: LatencyOptions): Promise<LatencyRow[]>
   const historyEvents = (Math.max(...rates) * HISTORY_MS) / 1000;
   const firstLevelAt =
     Date.now() + Math.round((historyEvents / FILL_RATE + historyEvents / CATCH_UP_RATE) * 1000) + 20_000;
-  const levelStarts = rates.map((_, i) => firstLevelAt + i * o.secondsPerLevel * 1000);
-  const groups = rates.map(assetsForRate);
-  const lastLevelEnd = firstLevelAt + rates.length * o.secondsPerLevel * 1000;
-  await backfill(o.config, o.logger, topic, await readingCodec(o.config), groups, levelStarts, lastLevelEnd);
+  const groups = levelGroups(rates, firstLevelAt, o.secondsPerLevel * 1000, HISTORY_MS);
+  await backfill(o.config, o.logger, topic, await readingCodec(o.config), groups);
   const run = await startProcessor(o.config, o.logger, o.clickhouse);
   const caughtUp = async (what: string) => {
     const high = [...(await highWatermarks(o.config, o.logger, topic)).values()].reduce((s, h) => s + h, 0n);
@@ -176,14 +174,11 @@ async function backfill(
   logger: Logger,
   topic: string,
   codec: ReadingCodec,
-  groups: readonly number[],
-  levelStarts: readonly number[],
-  /** The simulations' end: the publisher's (the simulator plans faults up to it). */
-  lastLevelEnd: number,
+  groups: readonly LevelGroup[],
 ): Promise<void> {
   const producer = await bareProducer(config, logger);
   try {
-    for (const group of levelGroups(groups, levelStarts, HISTORY_MS, lastLevelEnd)) {
+    for (const group of groups) {
       let chunk: Message[] = [];
       for (let r = group.next(); r !== null && r.eventTime < group.liveFrom; r = group.next()) {
         chunk.push({ key: r.assetId, value: codec.encode(r), timestamp: String(r.eventTime) });

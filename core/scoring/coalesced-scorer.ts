@@ -53,20 +53,11 @@ export class CoalescedScorer implements BatchScorer {
     const requests = this.#queued;
     this.#queued = [];
     try {
-      if (requests.length === 1) {
-        const [only] = requests;
-        only!.resolve(await this.#inner.scoreBatch(only!.rows, only!.n));
-        return;
-      }
-      const width = this.#width;
       const total = requests.reduce((sum, r) => sum + r.n, 0);
-      const merged = new Float32Array(total * width);
-      let at = 0;
-      for (const r of requests) {
-        merged.set(r.rows.subarray(0, r.n * width), at);
-        at += r.n * width;
-      }
-      const scores = await this.#inner.scoreBatch(merged, total);
+      const scores = await this.#inner.scoreBatch(
+        requests.length === 1 ? requests[0]!.rows : this.#merge(requests, total),
+        total,
+      );
       let row = 0;
       for (const r of requests) {
         r.resolve(scores.subarray(row, row + r.n));
@@ -78,5 +69,16 @@ export class CoalescedScorer implements BatchScorer {
       this.#inFlight -= requests.length;
       if (this.#inFlight === 0) for (const wake of this.#idle.splice(0)) wake();
     }
+  }
+
+  #merge(requests: readonly Request[], total: number): Float32Array {
+    const width = this.#width;
+    const merged = new Float32Array(total * width);
+    let at = 0;
+    for (const r of requests) {
+      merged.set(r.rows.subarray(0, r.n * width), at);
+      at += r.n * width;
+    }
+    return merged;
   }
 }
