@@ -52,6 +52,24 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * A `sleep` that calls `beat` every `everyMs` while it waits: a Kafka consumer waiting out an outage between
+ * attempts keeps its group membership however long the backoff grows (a delay may exceed the session timeout).
+ */
+export function sleepBeating(
+  beat: () => Promise<void>,
+  everyMs: number,
+  wait: (ms: number, signal?: AbortSignal) => Promise<void> = sleep,
+): (ms: number, signal?: AbortSignal) => Promise<void> {
+  if (!(everyMs > 0)) throw new RangeError('everyMs must be > 0');
+  return async (ms, signal) => {
+    for (let left = ms; left > 0; left -= everyMs) {
+      await wait(Math.min(left, everyMs), signal);
+      if (left > everyMs) await beat();
+    }
+  };
+}
+
 export async function withRetry<T>(
   operation: (attempt: number) => Promise<T>,
   policy: RetryPolicy = DEFAULT_RETRY,

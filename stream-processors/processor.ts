@@ -27,7 +27,7 @@ import { describeError, isVigilError } from '../core/errors.js';
 import { deadLetterReasonOf } from '../core/events/errors.js';
 import type { DeadLetter, DeadLetterReason, ModelEvent, Order, SensorReading } from '../core/events/types.js';
 import type { AssetTypeCatalogue } from '../core/plant/asset-type-catalogue.js';
-import { DEFAULT_RETRY, withRetry } from '../core/retry.js';
+import { DEFAULT_RETRY, sleepBeating, withRetry } from '../core/retry.js';
 import type { AlertRules, PipelineItem, ScoredBatch, ScoringModel, StreamName } from '../core/scoring/index.js';
 import { topicsFromConfig } from '../core/topics.js';
 import { inForeground } from '../core/turns.js';
@@ -186,7 +186,7 @@ export class StreamProcessor {
       groupId: this.#groupId,
       // Long batches (a ClickHouse outage) heartbeat explicitly; the session timeout bounds a dead member.
       sessionTimeout: config.processor.sessionTimeoutMs,
-      heartbeatInterval: Math.max(500, Math.floor(config.processor.sessionTimeoutMs / 10)),
+      heartbeatInterval: heartbeatIntervalMs(config),
       maxBytesPerPartition: config.processor.maxBatchBytes,
       minBytes: config.processor.fetchMinBytes,
       maxWaitTimeInMs: config.processor.fetchMaxWaitMs,
@@ -296,6 +296,7 @@ export class StreamProcessor {
         OUTAGE_RETRY,
         {
           signal: this.#stopping.signal,
+          sleep: sleepBeating(heartbeat, heartbeatIntervalMs(this.#o.config)),
           onRetry: (error, attempt, delayMs) => {
             paused = true;
             this.#metrics.paused.set({ stream: this.#o.stream }, 1);
@@ -612,6 +613,11 @@ export class StreamProcessor {
     }
     for (const a of scored.alerts) m.alerts.inc({ stream, severity: a.severity, state: a.state });
   }
+}
+
+/** A tenth of the session timeout: a member misses several heartbeats before the group drops it. */
+function heartbeatIntervalMs(config: Config): number {
+  return Math.max(500, Math.floor(config.processor.sessionTimeoutMs / 10));
 }
 
 const REBALANCE_TYPES = new Set([

@@ -38,8 +38,11 @@ export async function committedOffsets(config: Config, group: string, topic: str
   }
 }
 
-/** Resolves when `group` has committed every record of `topic`. */
-export async function waitCaughtUp(config: Config, group: string, topic: string, timeoutMs = 120_000): Promise<void> {
+/**
+ * Resolves when `group` has committed every record of `topic`. The default timeout is below the integration tests'
+ * own (120 s), so that a stalled group fails with the offsets it reached rather than with a bare test timeout.
+ */
+export async function waitCaughtUp(config: Config, group: string, topic: string, timeoutMs = 90_000): Promise<void> {
   const admin = createKafkaClient(config, createLogger('silent'), { clientIdSuffix: 'test' }).admin();
   await admin.connect();
   try {
@@ -48,7 +51,12 @@ export async function waitCaughtUp(config: Config, group: string, topic: string,
         const high = await admin.fetchTopicOffsets(topic);
         const [entry] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
         const committed = new Map((entry?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
-        return high.every((p) => BigInt(p.high) === 0n || committed.get(p.partition) === BigInt(p.high));
+        const behind = high.filter((p) => BigInt(p.high) !== 0n && committed.get(p.partition) !== BigInt(p.high));
+        if (behind.length === 0) return true;
+        // Thrown, so that a timeout says how far the group got.
+        throw new Error(
+          `committed ${behind.map((p) => `partition ${p.partition}: ${committed.get(p.partition) ?? 'none'} of ${p.high}`).join(', ')}`,
+        );
       },
       { description: `group ${group} to commit every record of ${topic}`, timeoutMs, intervalMs: 250 },
     );

@@ -312,7 +312,7 @@ describe('stream processor', () => {
     const config = await kafkaEnv();
     const topic = topicsFromConfig(config).sensorReadings.name;
     const sent = await publishPlant(config, 6, 31);
-    let failuresLeft = 12;
+    let failuresLeft = 8; // a pause of 18-36 s of backoff, several session timeouts long
     const flaky = withInserts(async (table, rows) => {
       if (rows.length > 0 && failuresLeft > 0) {
         failuresLeft--;
@@ -323,7 +323,7 @@ describe('stream processor', () => {
     const group = uniqueName('outage');
     const p = processor(config, flaky, group);
     await p.start();
-    await waitCaughtUp(config, group, topic, 180_000);
+    await waitCaughtUp(config, group, topic);
     await p.stop();
     expect(failuresLeft).toBe(0);
     const [dead] = await rowsOf(
@@ -363,7 +363,7 @@ describe('stream processor', () => {
       onFatal: (error) => fatal.push(error),
     });
     await failing.start();
-    await waitFor(() => fatal.length > 0, { timeoutMs: 120_000, description: 'the processor to report the failure' });
+    await waitFor(() => fatal.length > 0, { timeoutMs: 50_000, description: 'the processor to report the failure' });
     await failing.stop();
     expect(fatal).toEqual([refused]);
     expect(featureWrites).toBe(2); // nothing written after the failure
@@ -371,7 +371,7 @@ describe('stream processor', () => {
     // Whatever was committed before the failure was durable: a healthy restart completes the topic exactly once.
     const healthy = processor(config, db.ch, group);
     await healthy.start();
-    await waitCaughtUp(config, group, topic, 180_000);
+    await waitCaughtUp(config, group, topic, 60_000);
     await healthy.stop();
     await expectEveryReadingOnce(topic, sent);
   });
@@ -391,7 +391,7 @@ describe('stream processor', () => {
     const referenceGroup = uniqueName('single');
     const single = processor(config, reference.ch, referenceGroup);
     await single.start();
-    await waitCaughtUp(config, referenceGroup, topic);
+    await waitCaughtUp(config, referenceGroup, topic, 50_000);
     await single.stop();
     const expected = await reference.ch.query(
       'SELECT count() AS n, sum(cityHash64(event_id, toString(vector))) AS h FROM features FINAL',
@@ -403,7 +403,7 @@ describe('stream processor', () => {
     const second = processor(config, db.ch, group);
     await first.start();
     await second.start(); // joins mid-stream: the group rebalances, partitions move with their state rebuilt
-    await waitCaughtUp(config, group, topic, 180_000);
+    await waitCaughtUp(config, group, topic, 60_000);
     await first.stop();
     await second.stop();
     expect(await fingerprint(topic)).toEqual(expected);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { errorCatalogue } from '../../core/errors.js';
-import { backoffDelay, DEFAULT_RETRY, withRetry } from '../../core/retry.js';
+import { backoffDelay, DEFAULT_RETRY, sleepBeating, withRetry } from '../../core/retry.js';
 
 const testError = errorCatalogue({
   VIGIL_TEST_TRANSIENT: { message: 'transient', status: 503, retriable: true },
@@ -66,5 +66,50 @@ describe('withRetry', () => {
         expect(delay).toBeLessThanOrEqual(bound);
       }),
     );
+  });
+});
+
+describe('sleepBeating', () => {
+  it('waits the whole delay in slices of at most everyMs, with a beat between slices and none after the last', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 60_000 }),
+        fc.integer({ min: 1, max: 10_000 }),
+        async (ms, everyMs) => {
+          const events: (number | 'beat')[] = [];
+          const sleep = sleepBeating(
+            async () => {
+              events.push('beat');
+            },
+            everyMs,
+            async (slice) => {
+              events.push(slice);
+            },
+          );
+          await sleep(ms);
+          const slices = events.filter((e): e is number => e !== 'beat');
+          expect(slices.reduce((a, b) => a + b, 0)).toBe(ms);
+          expect(slices.every((s) => s > 0 && s <= everyMs)).toBe(true);
+          // Slices and beats alternate, starting and ending with a slice.
+          expect(events).toEqual(slices.flatMap((s, i) => (i === 0 ? [s] : ['beat', s])));
+        },
+      ),
+    );
+  });
+
+  it('stops at a beat that throws (the consumer lost its group)', async () => {
+    const lost = new Error('rebalance');
+    let slices = 0;
+    const sleep = sleepBeating(
+      async () => {
+        throw lost;
+      },
+      1_000,
+      async () => {
+        slices++;
+      },
+    );
+    await expect(sleep(5_000)).rejects.toBe(lost);
+    expect(slices).toBe(1);
   });
 });
