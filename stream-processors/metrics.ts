@@ -22,6 +22,7 @@ export interface ProcessorMetrics {
   readonly paused: Gauge<'stream'>;
   readonly modelInfo: Gauge<'stream' | 'model' | 'version' | 'role'>;
   readonly restored: Counter<'stream'>;
+  readonly groupJoins: Counter<'stream'>;
 }
 
 const byRegistry = new WeakMap<Registry, ProcessorMetrics>();
@@ -78,6 +79,11 @@ export function processorMetrics(registry: Registry): ProcessorMetrics {
       registers,
     }),
     restored: counter('vigil_processor_restored_records_total', 'Records replayed to rebuild state', ['stream']),
+    groupJoins: counter(
+      'vigil_processor_group_joins_total',
+      'Consumer group joins: the first, then one per rebalance this instance takes part in',
+      ['stream'],
+    ),
   };
   byRegistry.set(registry, metrics);
   return metrics;

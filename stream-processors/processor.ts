@@ -194,6 +194,7 @@ export class StreamProcessor {
     // Every (re)assignment rebuilds partition state from the committed restore points.
     this.#consumer.on(this.#consumer.events.GROUP_JOIN, () => {
       this.#generation++;
+      this.#metrics.groupJoins.inc({ stream: this.#o.stream });
       this.#partitions.clear();
     });
     this.#stopOnFinalCrash(this.#consumer, `consuming ${this.#runtime.topic.name}`);

@@ -59,13 +59,19 @@ async function kafkaEnv(): Promise<Config> {
   return config;
 }
 
-function processor(config: Config, clickhouse: ClickHouse, groupId: string, models = committedModels) {
+function processor(
+  config: Config,
+  clickhouse: ClickHouse,
+  groupId: string,
+  models = committedModels,
+  metrics = createMetricsRegistry(),
+) {
   return new StreamProcessor({
     stream: 'sensors',
     config,
     logger,
     clickhouse,
-    metrics: createMetricsRegistry(),
+    metrics,
     models,
     subjects: assetTypes(),
     groupId,
@@ -308,24 +314,35 @@ describe('stream processor', () => {
     await p.models.close();
   });
 
-  it('pauses through a ClickHouse outage and resumes: nothing lost, doubled or dead-lettered', async () => {
+  it('pauses through a ClickHouse outage and resumes: nothing lost, doubled, dead-lettered or rebalanced', async () => {
     const config = await kafkaEnv();
     const topic = topicsFromConfig(config).sensorReadings.name;
-    const sent = await publishPlant(config, 6, 31);
-    let failuresLeft = 8; // a pause of 18-36 s of backoff, several session timeouts long
+    // More readings than the processor holds unwritten (10 000): its batches block behind the sink, kafkajs stops
+    // fetching, and only the processor's own heartbeats keep it in the group through the outage.
+    const sent = await publishPlant(config, 45, 31);
+    expect(sent.length).toBeGreaterThan(10_000);
+    // A pause of 18-36 s, its last delays of 5-10 s each: longer than the session timeout (6 s) between attempts.
+    let failuresLeft = 8;
     const flaky = withInserts(async (table, rows) => {
       if (rows.length > 0 && failuresLeft > 0) {
         failuresLeft--;
-        throw clickhouseError('VIGIL_CLICKHOUSE_UNAVAILABLE', { target: 'test', detail: 'injected outage' });
+        throw clickhouseError('VIGIL_CLICKHOUSE_UNAVAILABLE', {
+          target: 'test',
+          operation: 'insert',
+          reason: 'injected outage',
+        });
       }
       return db.ch.insertRows(table, rows);
     });
     const group = uniqueName('outage');
-    const p = processor(config, flaky, group);
+    const metrics = createMetricsRegistry();
+    const p = processor(config, flaky, group, committedModels, metrics);
     await p.start();
     await waitCaughtUp(config, group, topic);
     await p.stop();
     expect(failuresLeft).toBe(0);
+    const joins = await metrics.getSingleMetric('vigil_processor_group_joins_total')?.get();
+    expect(joins?.values.map((v) => v.value)).toEqual([1]); // never dropped from the group
     const [dead] = await rowsOf(
       "SELECT countIf(reason NOT IN ('LATE', 'NAN_VALUE')) AS transient FROM dead_letters FINAL WHERE source_topic = {topic:String}",
       { topic },

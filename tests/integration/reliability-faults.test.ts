@@ -99,7 +99,11 @@ describe('faults', () => {
       insertRows: async (table, rows) => {
         if (down && rows.length > 0) {
           refused += 1;
-          throw clickhouseError('VIGIL_CLICKHOUSE_UNAVAILABLE', { target: 'test', detail: 'injected outage' });
+          throw clickhouseError('VIGIL_CLICKHOUSE_UNAVAILABLE', {
+            target: 'test',
+            operation: 'insert',
+            reason: 'injected outage',
+          });
         }
         return real.insertRows(table, rows);
       },
