@@ -116,8 +116,19 @@ export function pipelineHealth(): DashboardBuilder {
       ),
     )
     .withPanel(
-      timeseries('Paused and failing', 'short', 'Processor paused waiting for a dependency; monitoring job errors.')
+      timeseries(
+        'Paused and failing',
+        'short',
+        'Processor paused waiting for a dependency; group joins (rebalances); monitoring job errors.',
+      )
         .withTarget(prometheus('max by (stream) (vigil_processor_paused)', 'paused {{stream}}', 'A'))
+        .withTarget(
+          prometheus(
+            `sum by (stream) (increase(vigil_processor_group_joins_total[${RATE}]))`,
+            'group joins {{stream}}',
+            'C',
+          ),
+        )
         .withTarget(
           prometheus(
             `sum by (job) (increase(vigil_monitoring_job_runs_total{outcome="error"}[${RATE}]))`,
