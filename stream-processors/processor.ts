@@ -109,7 +109,7 @@ export class StreamProcessor {
   #decode: ((bytes: Buffer) => AnyEvent | undefined) | undefined;
   #prepare: ((values: (Buffer | null)[]) => Promise<void> | undefined) | undefined;
   #stopping = new AbortController();
-  readonly #sink = new SinkQueue<PendingBatch>((batches) => this.#flush(batches), MAX_PENDING_SINK_EVENTS);
+  readonly #sink: SinkQueue<PendingBatch>;
   /**
    * Counts group (re)joins. A batch consumed before a rejoin is still written (its outputs are idempotent) but not
    * committed: its partition's state was rebuilt for the new assignment, which re-processes it.
@@ -126,6 +126,9 @@ export class StreamProcessor {
     this.#groupId = options.groupId ?? `vigil-processor-${options.stream}`;
     this.#log = options.logger.child({ component: 'processor', stream: options.stream });
     this.#metrics = processorMetrics(options.metrics);
+    this.#sink = new SinkQueue<PendingBatch>((batches) => this.#flush(batches), MAX_PENDING_SINK_EVENTS, {
+      minIntervalMs: options.config.processor.writeIntervalMs,
+    });
     this.#models = new LiveModels({
       stream: options.stream,
       featureSetOf: (s) => this.#runtime.definition.featureSet(s),

@@ -110,7 +110,47 @@ describe('SinkQueue: durable outputs behind the scoring, in order, grouped, boun
     expect(queue.pending).toBe(0);
   });
 
-  it('refuses a bound that is not positive', () => {
+  it('starts each write at least the interval after the previous one, with what was submitted meanwhile', async () => {
+    let clock = 1_000;
+    const waits: number[] = [];
+    const starts: number[] = [];
+    const groups: number[][] = [];
+    let wake: (() => void) | undefined;
+    const queue = new SinkQueue<number>(
+      async (group) => {
+        starts.push(clock);
+        groups.push(group);
+        clock += 30; // the write itself takes 30 ms
+      },
+      100,
+      {
+        minIntervalMs: 200,
+        now: () => clock,
+        sleep: (ms) => {
+          waits.push(ms);
+          return new Promise<void>((resolve) => {
+            wake = () => {
+              clock += ms;
+              resolve();
+            };
+          });
+        },
+      },
+    );
+    await queue.submit(1, 1); // the first write starts at once
+    await settle();
+    await queue.submit(2, 1);
+    await settle();
+    await queue.submit(3, 1); // submitted while the second write waits: written with it
+    expect(waits).toEqual([170]);
+    wake!();
+    await queue.drain();
+    expect(groups).toEqual([[1], [2, 3]]);
+    expect(starts).toEqual([1_000, 1_200]);
+  });
+
+  it('refuses a bound that is not positive and an interval that is negative', () => {
     expect(() => new SinkQueue<number>(async () => {}, 0)).toThrow(RangeError);
+    expect(() => new SinkQueue<number>(async () => {}, 1, { minIntervalMs: -1 })).toThrow(RangeError);
   });
 });

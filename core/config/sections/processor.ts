@@ -27,6 +27,12 @@ export const processor = section('processor', {
     doc: 'Bytes fetched per partition per batch (kafkajs maxBytesPerPartition): bigger batches amortise ClickHouse inserts and model calls, smaller ones cut latency.',
     schema: positiveInt,
   }),
+  writeIntervalMs: option({
+    env: 'VIGIL_PROCESSOR_WRITE_INTERVAL',
+    default: '100ms',
+    doc: "The least time between two group writes of the processor's outputs (one ClickHouse insert per table, then Kafka, then the offset commit): fewer, larger inserts cost the engine much less CPU; an event's outputs wait up to this much longer to be durable. 0: each write starts as soon as the previous one ends.",
+    schema: durationMs,
+  }),
   fetchMinBytes: option({
     env: 'VIGIL_PROCESSOR_FETCH_MIN_BYTES',
     default: '1',
