@@ -11,7 +11,7 @@
  *
  * A write starts at least `minIntervalMs` after the previous one started. Each write is one insert per table, and
  * the embedded engine's cost is mostly per insert (a new part, merged later): on a plant's live traffic, writes back
- * to back kept 49-73 % of a core in the engine, 100 ms apart ~34 % (bench/README.md, "ninth"). The price is the
+ * to back kept 49-73 % of a core in the engine, 100 ms apart 34-36 % (bench/README.md, "ninth"). The price is the
  * time an event waits for its write: up to the interval more, before its offset is committed.
  *
  * `submit` returns once the unfinished items weigh no more than `maxPendingWeight` (or the item is the only one

@@ -5,8 +5,8 @@
  * a back-filled history of 16 min (past the 15-min window: the models score once it spans 90 %) that ends where its
  * live readings begin, so its windows go on without a gap: the assets a level adds get a history that ends at that
  * level's start, and the live readings continue that very simulation. The history is stamped ahead of the clock
- * by the time the processor needs to catch up with it; the space allows that skew. Event-to-score is exact, from the inference rows (scored_at - event_time);
- * event-to-durable comes from the processor's own histogram (difference of snapshots at the level boundaries,
+ * by the time the processor needs to catch up with it; the space allows that skew. Event-to-score is exact, from
+ * the inference rows (scored_at - event_time); event-to-durable comes from the processor's own histogram (difference of snapshots at the level boundaries,
  * linear interpolation inside buckets, so its p99 is as coarse as the buckets around it).
  */
 import { spawn } from 'node:child_process';

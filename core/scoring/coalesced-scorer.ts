@@ -36,7 +36,7 @@ export class CoalescedScorer implements BatchScorer {
   scoreBatch(rows: Float32Array, n: number): Promise<Float32Array> {
     if (n === 0) return Promise.resolve(new Float32Array(0));
     // A malformed batch goes alone, for the model to refuse with its own error.
-    if (rows.length < n * this.#width) return this.#inner.scoreBatch(rows, n);
+    if (rows.length < n * this.#width) return this.#alone(rows, n);
     return new Promise((resolve, reject) => {
       if (this.#queued.length === 0) setImmediate(() => this.#run());
       this.#queued.push({ rows, n, resolve, reject });
@@ -66,9 +66,23 @@ export class CoalescedScorer implements BatchScorer {
     } catch (error) {
       for (const r of requests) r.reject(error);
     } finally {
-      this.#inFlight -= requests.length;
-      if (this.#inFlight === 0) for (const wake of this.#idle.splice(0)) wake();
+      this.#done(requests.length);
     }
+  }
+
+  /** A call outside the merge, still counted: `settled` waits for it too. */
+  async #alone(rows: Float32Array, n: number): Promise<Float32Array> {
+    this.#inFlight++;
+    try {
+      return await this.#inner.scoreBatch(rows, n);
+    } finally {
+      this.#done(1);
+    }
+  }
+
+  #done(calls: number): void {
+    this.#inFlight -= calls;
+    if (this.#inFlight === 0) for (const wake of this.#idle.splice(0)) wake();
   }
 
   #merge(requests: readonly Request[], total: number): Float32Array {

@@ -11,7 +11,7 @@ import { Writable } from 'node:stream';
 import type { TestContext } from 'vitest';
 import { createLogger, type Logger } from '../../adapters/logger.js';
 
-export const FAILED_TEST_LOGS = 'tests/artifacts/failed-test-logs.txt';
+const FAILED_TEST_LOGS = 'tests/artifacts/failed-test-logs.txt';
 
 const LEVEL_NAMES: Record<number, string> = {
   10: 'TRACE',

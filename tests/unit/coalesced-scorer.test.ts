@@ -78,18 +78,19 @@ describe('CoalescedScorer: one model call for the rows asked in one turn', () =>
   });
 
   it('settles once the calls already asked for are done (a swapped-out model closes after them)', async () => {
-    let release: () => void = () => {};
+    const releases: (() => void)[] = [];
     const merged = new CoalescedScorer(
       {
         scoreBatch: (_rows, n) =>
           new Promise((resolve) => {
-            release = () => resolve(new Float32Array(n));
+            releases.push(() => resolve(new Float32Array(n)));
           }),
       },
       WIDTH,
     );
     await merged.settled();
-    const pending = merged.scoreBatch(batchOf([[1, 2, 3]]), 1);
+    // One call too short to merge (handed to the model at once, alone), one merged call (the next turn).
+    const pending = Promise.all([merged.scoreBatch(Float32Array.of(1), 1), merged.scoreBatch(batchOf([[1, 2, 3]]), 1)]);
     let settled = false;
     const waiting = merged.settled().then(() => {
       settled = true;
@@ -97,7 +98,10 @@ describe('CoalescedScorer: one model call for the rows asked in one turn', () =>
     await nextTurn();
     await nextTurn();
     expect(settled).toBe(false);
-    release();
+    releases[1]!(); // the merged call
+    await nextTurn();
+    expect(settled).toBe(false); // the call alone is still running
+    releases[0]!();
     await pending;
     await waiting;
     expect(settled).toBe(true);
