@@ -64,7 +64,7 @@ export async function createServer(options: CreateServerOptions): Promise<Server
     ch,
     logger,
     metrics,
-    keys: new KeyStore(ch, { cacheMs: config.serving.keyCacheMs }),
+    keys: new KeyStore(ch, { cacheMs: config.serving.keyCacheMs, logger: logger.child({ component: 'api-keys' }) }),
     audit,
     inferenceRows,
     models,
