@@ -12,8 +12,11 @@
  * Each target runs with `connections` concurrent connections (throughput) and with one (latency of a lone request),
  * in `rounds` rounds that interleave the targets; medians (min–max) are printed. The load generator (autocannon)
  * runs in its own process, so it does not share Vigil's event loop; Vigil runs in this process, the peer in its own
- * (one uvicorn worker). Prints the tables and the ratios and writes bench/results/serving-<time>.json.
- * autocannon's latency histogram has a 1 ms resolution.
+ * (one uvicorn worker). autocannon's latency histogram has a 1 ms resolution.
+ * Then latency under load, as independent clients see it: an open loop (bench/paced-client.ts) sends the short
+ * sequence at 30 % and 60 % of each service's own median throughput at `connections` connections, and the
+ * hello-world route at Vigil's rates, in `rounds` interleaved rounds.
+ * Prints the tables and the ratios and writes bench/results/serving-<time>.json.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -37,6 +40,9 @@ const connections = arg('connections', 10);
 const withPeer = !process.argv.includes('--no-peer');
 const here = fileURLToPath(new URL('.', import.meta.url));
 const AUTOCANNON = fileURLToPath(new URL('../node_modules/autocannon/autocannon.js', import.meta.url));
+const PACED_CLIENT = fileURLToPath(new URL('paced-client.ts', import.meta.url));
+/** Open-loop levels: fractions of a service's own median throughput at `connections` connections. */
+const OPEN_LOOP_LEVELS = [0.3, 0.6] as const;
 const PEER_DIR = join(here, 'peers', 'fastapi');
 const SEQUENCES = [
   { name: 'short', readings: 90, stride: 10 },
@@ -88,6 +94,35 @@ async function load(
     timeouts: r.timeouts,
     non2xx: r.non2xx,
   };
+}
+
+interface Paced {
+  readonly rate: number;
+  readonly sent: number;
+  readonly warmup: number;
+  readonly answered: number;
+  readonly errors: number;
+  readonly p50Ms: number;
+  readonly p90Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+  /** How far the client fell behind its schedule (its own lateness, not in the latencies). */
+  readonly behindMs: number;
+}
+
+/** bench/paced-client.ts in a child process: `rate` requests a second for `seconds`, whatever the answers. */
+async function paced(url: string, options: { token?: string; bodyFile?: string }, rate: number): Promise<Paced> {
+  const args = ['--import', 'tsx', PACED_CLIENT, url, String(rate), String(seconds)];
+  if (options.token) args.push('--token', options.token);
+  if (options.bodyFile) args.push('--body', options.bodyFile);
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout!.on('data', (c) => {
+    out += c;
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`bench/paced-client.ts exited with ${code}`);
+  return JSON.parse(out) as Paced;
 }
 
 /** The peer's venv (setup.sh, idempotent), then the service on a free port; resolves once /healthz answers. */
@@ -157,6 +192,8 @@ interface Runs {
   latency: Measured[];
 }
 const runs: Record<string, Runs> = {};
+/** Open-loop runs by `<target key>@<level>`. */
+const openLoop: Record<string, Paced[]> = {};
 const labels: Record<string, string> = {};
 let auditedScoreCalls = 0;
 let peerAudited = 0;
@@ -204,6 +241,25 @@ try {
       r.latency.push(await load(t.url, t, 1));
     }
   }
+  // Open loop: each service at fractions of its own throughput; hello-world at Vigil's rates (the floor of the
+  // machine's sockets and clients at that rate).
+  const medianRate = (key: string) => summarize(runs[key]!.throughput.map((m) => m.requestsPerSecond)).median;
+  const openTargets = targets.filter((t) => t.key === 'vigil-short' || t.key === 'peer-short');
+  const helloTarget = targets.find((t) => t.key === 'hello')!;
+  for (let round = 1; round <= rounds; round++) {
+    for (const level of OPEN_LOOP_LEVELS) {
+      for (const t of openTargets) {
+        const rate = Math.max(1, Math.round(level * medianRate(t.key)));
+        const pairs: [Target, string][] = [[t, `${t.key}@${level}`]];
+        if (t.key === 'vigil-short') pairs.push([helloTarget, `hello@${level}`]);
+        for (const [target, key] of pairs) {
+          process.stderr.write(`round ${round}/${rounds}: open loop, ${target.label} at ${rate} req/s\n`);
+          openLoop[key] ??= [];
+          openLoop[key].push(await paced(target.url, target, rate));
+        }
+      }
+    }
+  }
   if (peer) peerAudited = ((await (await fetch(`${peer.url}/audit/count`)).json()) as { rows: number }).rows;
 } finally {
   peer?.child.kill('SIGTERM');
@@ -243,7 +299,10 @@ for (const s of SEQUENCES) {
 const sent = (prefix: string) =>
   Object.entries(runs)
     .filter(([k]) => k.startsWith(prefix))
-    .reduce((n, [, r]) => n + [...r.throughput, ...r.latency].reduce((m, x) => m + x.requests, 0), 0);
+    .reduce((n, [, r]) => n + [...r.throughput, ...r.latency].reduce((m, x) => m + x.requests, 0), 0) +
+  Object.entries(openLoop)
+    .filter(([k]) => k.startsWith(prefix))
+    .reduce((n, [, r]) => n + r.reduce((m, p) => m + p.sent + p.warmup, 0), 0);
 const report = {
   at: new Date().toISOString(),
   seconds,
@@ -252,6 +311,7 @@ const report = {
   summaries,
   ratios,
   runs,
+  openLoop,
   // Responses autocannon counted plus the probes; calls cut off at the end of a run are audited too.
   audit: {
     vigilScoreResponses: sent('vigil-') + SEQUENCES.length,
@@ -274,6 +334,15 @@ const lines = [
   '| ratio (req/s, median (range)) | value |',
   '|---|---|',
   ...Object.entries(ratios).map(([k, r]) => `| ${k} | ${range(r)} |`),
+  '',
+  '| open loop (independent clients, µs resolution) | level | req/s sent | p50 / p90 / p99 ms | max ms | errors |',
+  '|---|---|---|---|---|---|',
+  ...Object.entries(openLoop).map(([key, r]) => {
+    const [target, level] = key.split('@') as [string, string];
+    const m = (pick: (p: Paced) => number) => f(summarize(r.map(pick)).median);
+    const errors = r.reduce((n, p) => n + p.errors, 0);
+    return `| ${labels[target]} | ${Number(level) * 100} %${target === 'hello' ? ' of Vigil short' : ''} | ${m((p) => p.rate)} | ${m((p) => p.p50Ms)} / ${m((p) => p.p90Ms)} / ${m((p) => p.p99Ms)} | ${m((p) => p.maxMs)} | ${errors} |`;
+  }),
   '',
   `${rounds} round(s) of ${seconds} s per target and concurrency; latency medians over rounds (autocannon: 1 ms resolution). ` +
     `Audit: Vigil ${report.audit.vigilAudited} api_audit rows for ${report.audit.vigilScoreResponses} /v1/score responses; ` +
