@@ -62,6 +62,18 @@ interface Measured {
 
 const work = mkdtempSync(join(tmpdir(), 'vigil-bench-serving-run-'));
 
+/** What a node child process with these arguments prints on stdout; throws if it exits non-zero. */
+async function childOutput(args: readonly string[], name: string): Promise<string> {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout!.on('data', (c) => {
+    out += c;
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`${name} exited with ${code}`);
+  return out;
+}
+
 /** autocannon in a child process (its JSON report on stdout). */
 async function load(
   url: string,
@@ -71,13 +83,7 @@ async function load(
   const args = [AUTOCANNON, '-j', '-c', String(concurrency), '-d', String(seconds)];
   if (options.bodyFile) args.push('-m', 'POST', '-H', 'content-type=application/json', '-i', options.bodyFile);
   if (options.token) args.push('-H', `authorization=Bearer ${options.token}`);
-  const child = spawn(process.execPath, [...args, url], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout!.on('data', (c) => {
-    out += c;
-  });
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`autocannon exited with ${code}`);
+  const out = await childOutput([...args, url], 'autocannon');
   const r = JSON.parse(out) as {
     requests: { average: number; total: number };
     latency: { p50: number; p99: number };
@@ -115,14 +121,7 @@ async function paced(url: string, options: { token?: string; bodyFile?: string }
   const args = ['--import', 'tsx', PACED_CLIENT, url, String(rate), String(seconds)];
   if (options.token) args.push('--token', options.token);
   if (options.bodyFile) args.push('--body', options.bodyFile);
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout!.on('data', (c) => {
-    out += c;
-  });
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`bench/paced-client.ts exited with ${code}`);
-  return JSON.parse(out) as Paced;
+  return JSON.parse(await childOutput(args, 'bench/paced-client.ts')) as Paced;
 }
 
 /** The peer's venv (setup.sh, idempotent), then the service on a free port; resolves once /healthz answers. */

@@ -7,8 +7,8 @@
  * With a logger, a row in use is read again beside the requests once past half its life (refresh ahead), so a
  * steady stream of requests never waits for ClickHouse: before, every request arriving while an expired row was
  * re-read made its own read and waited for it, and on the embedded engine a read queues behind an insert in
- * progress (requests of 40-80 ms every 5 s at 330 req/s; bench/README.md, "tenth"). Concurrent reads of one prefix
- * are one read.
+ * progress (bursts of 40-47 ms requests every 5 s at 330 req/s; bench/README.md, "tenth"). Concurrent reads of one
+ * prefix are one read.
  */
 import type { ClickHouse } from '../../adapters/clickhouse/index.js';
 import type { Logger } from '../../adapters/logger.js';

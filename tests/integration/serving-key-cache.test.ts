@@ -70,10 +70,19 @@ function gatedKeys(ch: ClickHouse) {
   return state;
 }
 
-function storeWith(options: KeyStoreOptions & { clock: { now: number } }) {
+/** A store over the gated engine with a 5 s cache and its own clock (starting at 1 000 000 ms). */
+function storeWith(options: KeyStoreOptions = {}) {
+  const clock = { now: 1_000_000 };
   const gated = gatedKeys(db.ch);
-  const store = new KeyStore(gated.ch, { cacheMs: 5_000, now: () => options.clock.now, ...options });
-  return { gated, store };
+  const store = new KeyStore(gated.ch, { cacheMs: 5_000, now: () => clock.now, ...options });
+  return { clock, gated, store };
+}
+
+/** The same, with one viewer key created in it. */
+async function storeWithKey(name: string, options: KeyStoreOptions = {}) {
+  const made = storeWith(options);
+  const { record, token } = await made.store.create({ role: 'viewer', name, createdBy: 'test' });
+  return { ...made, record, token, prefix: prefixOf(token) };
 }
 
 const prefixOf = (token: string) => parseApiKey(token)!.prefix;
@@ -81,11 +90,9 @@ const logger = () => createLogger('warn', new Writable({ write: (_c, _e, done) =
 
 describe('api key cache', () => {
   it('makes one read for concurrent lookups of a prefix', async () => {
-    const clock = { now: 1_000_000 };
-    const { gated, store } = storeWith({ clock, logger: logger() });
-    const { record, token } = await store.create({ role: 'viewer', name: 'a', createdBy: 'test' });
+    const { gated, store, record, prefix } = await storeWithKey('a', { logger: logger() });
     gated.hold();
-    const lookups = Array.from({ length: 10 }, () => store.findByPrefix(prefixOf(token)));
+    const lookups = Array.from({ length: 10 }, () => store.findByPrefix(prefix));
     gated.release();
     const found = await Promise.all(lookups);
     expect(found.map((r) => r?.id)).toEqual(Array(10).fill(record.id));
@@ -93,10 +100,7 @@ describe('api key cache', () => {
   });
 
   it('reads a row in use again past half its life, without making the lookup wait', async () => {
-    const clock = { now: 1_000_000 };
-    const { gated, store } = storeWith({ clock, logger: logger() });
-    const { record, token } = await store.create({ role: 'viewer', name: 'b', createdBy: 'test' });
-    const prefix = prefixOf(token);
+    const { clock, gated, store, record, prefix } = await storeWithKey('b', { logger: logger() });
     await store.findByPrefix(prefix); // read at t, valid until t + 5 s
     clock.now += 2_000;
     await store.findByPrefix(prefix);
@@ -118,10 +122,7 @@ describe('api key cache', () => {
   });
 
   it('without a logger, reads a row again only once it expired', async () => {
-    const clock = { now: 1_000_000 };
-    const { gated, store } = storeWith({ clock });
-    const { token } = await store.create({ role: 'viewer', name: 'c', createdBy: 'test' });
-    const prefix = prefixOf(token);
+    const { clock, gated, store, prefix } = await storeWithKey('c');
     await store.findByPrefix(prefix);
     clock.now += 4_999;
     await store.findByPrefix(prefix);
@@ -132,10 +133,7 @@ describe('api key cache', () => {
   });
 
   it('does not cache a row read before a revocation made here', async () => {
-    const clock = { now: 1_000_000 };
-    const { gated, store } = storeWith({ clock, logger: logger() });
-    const { record, token } = await store.create({ role: 'viewer', name: 'd', createdBy: 'test' });
-    const prefix = prefixOf(token);
+    const { gated, store, record, prefix } = await storeWithKey('d', { logger: logger() });
     gated.hold();
     const held = gated.nextHeld();
     const before = store.findByPrefix(prefix); // reads the row as it is now, then is held at the gate
@@ -147,8 +145,7 @@ describe('api key cache', () => {
   });
 
   it('keeps at most maxCachedPrefixes, dropping the expired first', async () => {
-    const clock = { now: 1_000_000 };
-    const { gated, store } = storeWith({ clock, maxCachedPrefixes: 2 });
+    const { clock, gated, store } = storeWith({ maxCachedPrefixes: 2 });
     const keys = await Promise.all(
       ['e1', 'e2', 'e3'].map((name) => store.create({ role: 'viewer', name, createdBy: 'test' })),
     );
